@@ -1,0 +1,27 @@
+// `npm start`: builds the app if there is no build yet (or it is older than the sources), then
+// runs the production server.
+import { spawnSync, spawn } from 'node:child_process';
+import { existsSync, statSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+function newest(dir) {
+	let t = 0;
+	for (const e of readdirSync(dir, { withFileTypes: true })) {
+		const p = join(dir, e.name);
+		t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+	}
+	return t;
+}
+
+const built = existsSync('build/handler.js') ? statSync('build/handler.js').mtimeMs : 0;
+if (!built || newest('src') > built || process.env.QUORUM_REBUILD) {
+	console.log('Building Quorum (first start or sources changed)…');
+	const r = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+	if (r.status !== 0) process.exit(r.status ?? 1);
+}
+const child = spawn('npx', ['tsx', 'src/prod-server.ts'], {
+	stdio: 'inherit',
+	env: { NODE_ENV: 'production', ...process.env }
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code) => process.exit(code ?? 0));

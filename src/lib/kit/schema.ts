@@ -1,0 +1,156 @@
+/**
+ * The kit file format: one schema, used by the loader on the server and for types on the client.
+ *
+ * Invariants:
+ * - Every question has an `id` unique in its kit, an explanation and at least one evidence quote.
+ * - Choice answers are letters (A, B, …) because that is how teachers and students name them.
+ * - An ordering question lists its items in the correct order; the room shuffles them.
+ * - Evidence quotes are verbatim from the reading; the loader resolves them to paragraph anchors.
+ */
+import * as v from 'valibot';
+
+const text = (max = 2000) =>
+	v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max));
+const id = v.pipe(
+	v.string(),
+	v.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lowercase letters, digits and dashes')
+);
+const letter = v.pipe(v.string(), v.regex(/^[A-H]$/, 'must be a choice letter A to H'));
+const evidence = v.pipe(
+	v.array(text(600)),
+	v.minLength(1, 'needs at least one evidence quote from the reading')
+);
+const choices = v.pipe(
+	v.array(text(300)),
+	v.minLength(2, 'needs at least two choices'),
+	v.maxLength(8)
+);
+const skill = v.optional(
+	v.picklist([
+		'recall',
+		'vocabulary',
+		'cause-effect',
+		'claim-evidence',
+		'tone-purpose',
+		'structure',
+		'inference'
+	])
+);
+
+const questionBase = {
+	id,
+	prompt: text(600),
+	explanation: text(1200),
+	evidence,
+	skill
+};
+
+export const QuestionSchema = v.variant('type', [
+	v.strictObject({ ...questionBase, type: v.literal('single'), choices, answer: letter }),
+	v.strictObject({
+		...questionBase,
+		type: v.literal('multiple'),
+		choices,
+		answer: v.pipe(v.array(letter), v.minLength(1, 'needs at least one correct letter'))
+	}),
+	v.strictObject({ ...questionBase, type: v.literal('truefalse'), answer: v.boolean() }),
+	v.strictObject({
+		...questionBase,
+		type: v.literal('ordering'),
+		items: v.pipe(v.array(text(300)), v.minLength(3, 'needs at least three items'), v.maxLength(8))
+	}),
+	v.strictObject({
+		...questionBase,
+		type: v.literal('short'),
+		accept: v.pipe(v.array(text(120)), v.minLength(1, 'needs at least one accepted answer')),
+		maxLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(200)), 80)
+	}),
+	v.strictObject({
+		...questionBase,
+		type: v.literal('numeric'),
+		answer: v.pipe(v.number(), v.finite()),
+		tolerance: v.optional(v.pipe(v.number(), v.minValue(0)), 0),
+		unit: v.optional(text(40))
+	})
+]);
+
+const pollBase = { id, prompt: text(600), evidence: v.optional(evidence) };
+
+export const PollSchema = v.variant('type', [
+	/** Agreement on a claim, 5 points from strongly disagree to strongly agree. */
+	v.strictObject({ ...pollBase, type: v.literal('scale'), claim: text(600) }),
+	/** The same scale asked twice, to bracket a discussion: before and after. */
+	v.strictObject({ ...pollBase, type: v.literal('pair'), claim: text(600) }),
+	v.strictObject({
+		...pollBase,
+		type: v.literal('choice'),
+		options: choices,
+		multiple: v.optional(v.boolean(), false)
+	}),
+	/** A one-sentence argument tagged for or against the claim. */
+	v.strictObject({
+		...pollBase,
+		type: v.literal('open'),
+		claim: v.optional(text(600)),
+		maxLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(20), v.maxValue(280)), 200)
+	}),
+	v.strictObject({
+		...pollBase,
+		type: v.literal('wordcloud'),
+		maxLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(3), v.maxValue(40)), 30)
+	})
+]);
+
+export const KitSchema = v.strictObject({
+	summary: text(400),
+	level: v.optional(text(80)),
+	keyPoints: v.pipe(
+		v.array(v.strictObject({ text: text(300), evidence })),
+		v.minLength(1, 'needs at least one key point')
+	),
+	glossary: v.optional(
+		v.array(
+			v.strictObject({
+				term: text(120),
+				/** Forms of the term as they appear in the reading; the first match is marked. */
+				match: v.optional(v.array(text(120))),
+				definition: text(600)
+			})
+		),
+		[]
+	),
+	questions: v.pipe(v.array(QuestionSchema), v.minLength(1, 'needs at least one question')),
+	polls: v.optional(v.array(PollSchema), []),
+	teacherNotes: v.optional(v.string(), '')
+});
+
+export const FrontMatterSchema = v.strictObject({
+	title: text(200),
+	author: text(200),
+	publisher: text(200),
+	published: v.pipe(v.string(), v.isoDate('must be a date written YYYY-MM-DD')),
+	source: v.pipe(v.string(), v.url('must be a full URL')),
+	credit: text(600),
+	caption: v.optional(text(600)),
+	footnotes: v.optional(v.array(text(600)), []),
+	notes: v.optional(v.array(text(600)), [])
+});
+
+export type Question = v.InferOutput<typeof QuestionSchema>;
+export type QuestionType = Question['type'];
+export type Poll = v.InferOutput<typeof PollSchema>;
+export type PollType = Poll['type'];
+export type KitFile = v.InferOutput<typeof KitSchema>;
+export type FrontMatter = v.InferOutput<typeof FrontMatterSchema>;
+
+export const QUESTION_TYPES: QuestionType[] = [
+	'single',
+	'multiple',
+	'truefalse',
+	'ordering',
+	'short',
+	'numeric'
+];
+export const POLL_TYPES: PollType[] = ['scale', 'pair', 'choice', 'open', 'wordcloud'];
+
+export const LETTERS = 'ABCDEFGH';

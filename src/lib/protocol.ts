@@ -1,0 +1,137 @@
+/**
+ * The wire contract between browsers and the room server. Events are `noun:verb`: imperative for
+ * what a client asks, past tense for what the server announces. Every client event carries an
+ * ack callback answered with `Ack<T>`. Payload schemas live here, shared by server and client.
+ */
+import * as v from 'valibot';
+import type { HostView, MyView, PublicView, ScreenView } from './room/view';
+
+export type Ack<T = null> = { ok: true; data: T } | { ok: false; error: string; message: string };
+
+const code = v.pipe(v.string(), v.regex(/^[A-Z2-9]{6}$/));
+const token = v.pipe(v.string(), v.minLength(20), v.maxLength(100));
+const index = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000));
+const indices = v.pipe(v.array(index), v.maxLength(8));
+const short = (max: number) => v.pipe(v.string(), v.maxLength(max));
+
+export const ResponseSchema = v.variant('type', [
+	v.strictObject({ type: v.literal('single'), choice: index }),
+	v.strictObject({ type: v.literal('multiple'), choices: indices }),
+	v.strictObject({ type: v.literal('truefalse'), value: v.boolean() }),
+	v.strictObject({ type: v.literal('ordering'), order: indices }),
+	v.strictObject({ type: v.literal('short'), text: short(200) }),
+	v.strictObject({ type: v.literal('numeric'), value: v.pipe(v.number(), v.finite()) }),
+	v.strictObject({ type: v.literal('scale'), value: v.picklist([1, 2, 3, 4, 5]) }),
+	v.strictObject({ type: v.literal('choice'), choices: indices }),
+	v.strictObject({
+		type: v.literal('open'),
+		text: short(280),
+		side: v.picklist(['for', 'against'])
+	}),
+	v.strictObject({ type: v.literal('wordcloud'), text: short(40) })
+]);
+
+export const JoinSchema = v.union([
+	v.strictObject({ code, nickname: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(24)) }),
+	v.strictObject({ code, token })
+]);
+export const WatchSchema = v.strictObject({ code });
+export const HostAttachSchema = v.strictObject({ code, hostToken: token });
+export const AnswerSchema = v.strictObject({ code, item: index, response: ResponseSchema });
+export const UpvoteSchema = v.strictObject({ code, responseId: short(64) });
+
+export const HostCommandSchema = v.variant('type', [
+	v.strictObject({
+		type: v.picklist(['start', 'close', 'pause', 'resume', 'reveal', 'leaderboard', 'next', 'end'])
+	}),
+	v.strictObject({ type: v.literal('lock'), locked: v.boolean() }),
+	v.strictObject({ type: v.literal('remove'), participantId: short(64) }),
+	v.strictObject({
+		type: v.literal('extraTime'),
+		participantId: short(64),
+		extraTime: v.picklist([1, 1.5, 2, 'untimed'])
+	}),
+	v.strictObject({
+		type: v.literal('extend'),
+		seconds: v.pipe(v.number(), v.integer(), v.minValue(5), v.maxValue(600))
+	}),
+	v.strictObject({
+		type: v.literal('moderate'),
+		responseId: short(64),
+		status: v.picklist(['approved', 'hidden', 'highlighted'])
+	})
+]);
+export const HostCommandPayload = v.strictObject({ code, command: HostCommandSchema });
+
+export type JoinPayload = v.InferOutput<typeof JoinSchema>;
+export type AnswerPayload = v.InferOutput<typeof AnswerSchema>;
+export type HostCommand = v.InferOutput<typeof HostCommandSchema>;
+
+export interface Joined {
+	token: string;
+	participantId: string;
+	view: PublicView;
+	me: MyView;
+}
+
+export interface ClientToServerEvents {
+	/** Student: join with a nickname, or come back with a token. Acks the token and both views. */
+	'room:join': (p: JoinPayload, ack: (r: Ack<Joined>) => void) => void;
+	/** Projector: watch a room. Acks the screen view. */
+	'screen:watch': (p: { code: string }, ack: (r: Ack<ScreenView>) => void) => void;
+	/** Teacher: take the controls with the host token. Acks the host view. */
+	'host:attach': (p: { code: string; hostToken: string }, ack: (r: Ack<HostView>) => void) => void;
+	/** Teacher: a command for the room (start, reveal, next, …). Acks once applied. */
+	'host:command': (p: { code: string; command: HostCommand }, ack: (r: Ack) => void) => void;
+	/** Student: answer the open item once. Acks after the answer is stored. */
+	'answer:submit': (p: AnswerPayload, ack: (r: Ack<MyView>) => void) => void;
+	/** Student: upvote someone else's open response once. */
+	'response:upvote': (p: { code: string; responseId: string }, ack: (r: Ack) => void) => void;
+}
+
+export interface ServerToClientEvents {
+	/** To every student of a room when the room moves (phase, item, poll results). */
+	'room:updated': (view: PublicView) => void;
+	/** To one student when their own standing changes (join, reveal, extra time). */
+	'me:updated': (me: MyView) => void;
+	/** To the teacher's controls: the full picture, throttled while answers arrive. */
+	'host:updated': (view: HostView) => void;
+	/** To the projector, throttled while answers arrive. */
+	'screen:updated': (view: ScreenView) => void;
+	/** To a student the teacher removed; the client forgets its token. */
+	'me:removed': () => void;
+}
+
+/** Human sentences for every error a client may receive. */
+export const ERROR_MESSAGES: Record<string, string> = {
+	invalid_payload: 'That request was not understood. Please reload the page.',
+	no_room: 'There is no session with that code. Check the code on the board.',
+	room_locked: 'The teacher has locked this session; ask them to let you in.',
+	room_ended: 'This session has ended.',
+	nickname_taken: 'Someone in this session already uses that nickname. Try another.',
+	nickname_blocked: 'Please choose a different nickname.',
+	text_blocked:
+		'Your text was not accepted because it contains language that is not allowed. Please rephrase it.',
+	bad_token: 'We could not find your place in this session. Join again with a nickname.',
+	removed: 'The teacher removed you from this session.',
+	not_host: 'Only the teacher’s controls can do that.',
+	not_joined: 'Join the session first.',
+	not_participant: 'That student is not in this session.',
+	bad_phase: 'That cannot be done at this point of the session.',
+	wrong_item: 'That question is no longer open.',
+	question_closed: 'Answers for this question are closed.',
+	time_up: 'Time is up for this question.',
+	paused: 'The teacher has paused the session; try again when it resumes.',
+	already_answered: 'Your answer was already recorded.',
+	wrong_type: 'That answer does not fit this question.',
+	invalid_response: 'That answer is incomplete or not valid.',
+	not_found: 'That response is not available.',
+	own_response: 'You cannot upvote your own response.',
+	already_upvoted: 'You already upvoted that response.',
+	rate_limited: 'Too many requests; slow down a little.',
+	internal: 'Something went wrong on the server. Please try again.'
+};
+
+export function errorAck(error: string): { ok: false; error: string; message: string } {
+	return { ok: false, error, message: ERROR_MESSAGES[error] ?? ERROR_MESSAGES.internal! };
+}

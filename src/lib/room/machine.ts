@@ -1,0 +1,452 @@
+/**
+ * The live room as a pure state machine: `step(state, command, now) → result`. No I/O, no
+ * timers, no clock of its own; the transport persists the effects and schedules `tick`.
+ *
+ * Phases and transitions (host commands unless noted):
+ *   lobby ──start──▶ open ──close | time up (tick) | everyone answered──▶ closed
+ *   closed ──reveal──▶ revealed ──leaderboard──▶ leaderboard
+ *   revealed | leaderboard | closed (polls) ──next──▶ open (next item) | ended (after the last)
+ *   any ──end──▶ ended
+ * Invariants:
+ * - A participant has at most one answer per item; a second is refused, never counted twice.
+ * - Answers are accepted only while the item is open, not paused, before that student's own
+ *   deadline (time limit × their extra-time factor, plus any extensions).
+ * - Points and correct counts move only at the reveal, once per item.
+ * - A removed participant stays removed; their answers no longer count.
+ */
+import { grade, points } from '../scoring';
+import type {
+	Answer,
+	AnyResponse,
+	Command,
+	Core,
+	Effect,
+	ExtraTime,
+	Participant,
+	RoomError,
+	RoomItem,
+	RoomState,
+	Settings,
+	StepResult
+} from './types';
+
+export function createRoom(input: {
+	code: string;
+	kitSlug: string;
+	kitTitle: string;
+	settings: Settings;
+	items: RoomItem[];
+	now: number;
+}): RoomState {
+	const items = input.items.map((item) =>
+		item.kind === 'question' && item.question.type === 'ordering'
+			? {
+					...item,
+					perm: shuffledPerm(item.question.items.length, `${input.code}:${item.question.id}`)
+				}
+			: item
+	);
+	const core: Core = {
+		code: input.code,
+		kitSlug: input.kitSlug,
+		kitTitle: input.kitTitle,
+		createdAt: input.now,
+		settings: input.settings,
+		items,
+		phase: 'lobby',
+		current: -1,
+		locked: false,
+		openedAt: null,
+		deadline: null,
+		pausedAt: null,
+		pollRevealed: false
+	};
+	return { core, participants: {}, answers: {}, upvotes: {} };
+}
+
+/** A deterministic shuffle that is never the identity (the right order must not be shown). */
+export function shuffledPerm(n: number, seed: string): number[] {
+	let h = 2166136261;
+	for (const ch of seed) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+	const rand = () => ((h = Math.imul(h ^ (h >>> 15), 2246822507) >>> 0), h / 2 ** 32);
+	const perm = Array.from({ length: n }, (_, i) => i);
+	for (let i = n - 1; i > 0; i--) {
+		const j = Math.floor(rand() * (i + 1));
+		[perm[i], perm[j]] = [perm[j] as number, perm[i] as number];
+	}
+	if (n > 1 && perm.every((p, i) => p === i)) perm.push(perm.shift() as number);
+	return perm;
+}
+
+export function isTimed(state: RoomState): boolean {
+	return state.core.deadline !== null;
+}
+
+/** This student's own deadline for the open item, or null when they have no limit. */
+export function deadlineFor(core: Core, p: Pick<Participant, 'extraTime'>): number | null {
+	if (core.deadline === null || core.openedAt === null || core.settings.timeLimit === null)
+		return null;
+	if (p.extraTime === 'untimed') return null;
+	return core.deadline + core.settings.timeLimit * 1000 * (p.extraTime - 1);
+}
+
+function active(state: RoomState): Participant[] {
+	return Object.values(state.participants).filter((p) => !p.removed);
+}
+
+/** Connected, not removed, and yet to answer the current item. */
+function pending(state: RoomState): Participant[] {
+	const answered = state.answers[state.core.current] ?? {};
+	return active(state).filter((p) => p.connected && !answered[p.id]);
+}
+
+/** When the open item should close on time; Infinity if someone pending has no limit. */
+function closesAt(state: RoomState): number | null {
+	if (state.core.deadline === null) return null;
+	let latest = state.core.deadline;
+	for (const p of pending(state)) {
+		const d = deadlineFor(state.core, p);
+		if (d === null) return Infinity;
+		latest = Math.max(latest, d);
+	}
+	return latest;
+}
+
+const ok = (state: RoomState, effects: Effect[] = []): StepResult => ({ ok: true, state, effects });
+const fail = (error: RoomError): StepResult => ({ ok: false, error });
+
+function withCore(state: RoomState, patch: Partial<Core>): RoomState {
+	return { ...state, core: { ...state.core, ...patch } };
+}
+
+function schedule(state: RoomState): Effect {
+	if (state.core.phase !== 'open' || state.core.pausedAt !== null)
+		return { type: 'schedule', at: null };
+	const at = closesAt(state);
+	return { type: 'schedule', at: at === null || at === Infinity ? null : at };
+}
+
+function close(state: RoomState): StepResult {
+	const next = withCore(state, { phase: 'closed', pausedAt: null });
+	return ok(next, [{ type: 'coreChanged' }, { type: 'schedule', at: null }]);
+}
+
+/** After anything that can change who is pending: close if no one is left to wait for. */
+function closeIfDone(state: RoomState, effects: Effect[], now: number): StepResult {
+	if (state.core.phase === 'open' && state.core.pausedAt === null) {
+		const everyone =
+			active(state).filter((p) => p.connected).length > 0 && pending(state).length === 0;
+		const at = closesAt(state);
+		if (everyone || (at !== null && now >= at)) {
+			const closed = close(state);
+			if (closed.ok) return ok(closed.state, [...effects, ...closed.effects]);
+		}
+	}
+	return ok(state, [...effects, schedule(state)]);
+}
+
+function openItem(state: RoomState, index: number, now: number): StepResult {
+	const item = state.core.items[index];
+	if (!item)
+		return ok(withCore(state, { phase: 'ended', current: state.core.current }), [
+			{ type: 'coreChanged' },
+			{ type: 'schedule', at: null }
+		]);
+	const limit = item.kind === 'question' ? state.core.settings.timeLimit : null;
+	const next = withCore(state, {
+		phase: 'open',
+		current: index,
+		openedAt: now,
+		deadline: limit === null ? null : now + limit * 1000,
+		pausedAt: null,
+		pollRevealed: false
+	});
+	return ok(next, [{ type: 'coreChanged' }, schedule(next)]);
+}
+
+function reveal(state: RoomState): StepResult {
+	const { core } = state;
+	const item = core.items[core.current];
+	if (!item) return fail('bad_phase');
+	if (item.kind === 'poll') {
+		return ok(withCore(state, { phase: 'revealed', pollRevealed: true }), [
+			{ type: 'coreChanged' }
+		]);
+	}
+	const answers = state.answers[core.current] ?? {};
+	const participants = { ...state.participants };
+	for (const p of active(state)) {
+		const a = answers[p.id];
+		const right = a?.credit === 1;
+		const streak = right ? p.streak + 1 : 0;
+		participants[p.id] = {
+			...p,
+			score: p.score + (a?.points ?? 0),
+			correct: p.correct + (right ? 1 : 0),
+			streak,
+			bestStreak: Math.max(p.bestStreak, streak)
+		};
+	}
+	const next = { ...withCore(state, { phase: 'revealed' as const }), participants };
+	return ok(next, [
+		{ type: 'coreChanged' },
+		{ type: 'participantsChanged', ids: Object.keys(participants) }
+	]);
+}
+
+function validResponse(item: RoomItem, r: AnyResponse): boolean {
+	if (item.kind === 'question') {
+		const q = item.question;
+		if (r.type !== q.type) return false;
+		switch (r.type) {
+			case 'single':
+				return q.type === 'single' && r.choice >= 0 && r.choice < q.choices.length;
+			case 'multiple':
+				return q.type === 'multiple' && r.choices.every((c) => c >= 0 && c < q.choices.length);
+			case 'ordering':
+				return (
+					q.type === 'ordering' &&
+					r.order.length === q.items.length &&
+					new Set(r.order).size === r.order.length &&
+					r.order.every((i) => i >= 0 && i < q.items.length)
+				);
+			case 'short':
+				return q.type === 'short' && r.text.trim().length > 0 && r.text.length <= q.maxLength;
+			default:
+				return true;
+		}
+	}
+	const p = item.poll;
+	const type = p.type === 'pair' ? 'scale' : p.type;
+	if (r.type !== type) return false;
+	if (r.type === 'choice' && p.type === 'choice') {
+		return (
+			r.choices.length >= 1 &&
+			(p.multiple || r.choices.length === 1) &&
+			r.choices.every((c) => c >= 0 && c < p.options.length)
+		);
+	}
+	if (r.type === 'open' && p.type === 'open')
+		return r.text.trim().length > 0 && r.text.length <= p.maxLength;
+	if (r.type === 'wordcloud' && p.type === 'wordcloud')
+		return r.text.trim().length > 0 && r.text.length <= p.maxLength;
+	return r.type === 'scale';
+}
+
+function answer(
+	state: RoomState,
+	cmd: Extract<Command, { type: 'answer' }>,
+	now: number
+): StepResult {
+	const { core } = state;
+	const p = state.participants[cmd.participantId];
+	if (!p) return fail('not_participant');
+	if (p.removed) return fail('removed');
+	if (cmd.item !== core.current) return fail('wrong_item');
+	if (state.answers[cmd.item]?.[p.id]) return fail('already_answered');
+	if (core.phase !== 'open') return fail('question_closed');
+	if (core.pausedAt !== null) return fail('paused');
+	const own = deadlineFor(core, p);
+	if (own !== null && now > own) return fail('time_up');
+	const item = core.items[cmd.item];
+	if (!item) return fail('wrong_item');
+	if (item.kind === 'question' && cmd.response.type !== item.question.type)
+		return fail('wrong_type');
+	if (!validResponse(item, cmd.response)) return fail('invalid_response');
+
+	let entry: Answer;
+	if (item.kind === 'question') {
+		let response = cmd.response;
+		// Students answer in displayed order; grade in the kit's order.
+		if (response.type === 'ordering' && item.perm) {
+			const perm = item.perm;
+			response = { type: 'ordering', order: response.order.map((d) => perm[d] ?? -1) };
+		}
+		const g = grade(item.question, response as Parameters<typeof grade>[1]);
+		const openedAt = core.openedAt ?? now;
+		entry = {
+			participantId: p.id,
+			item: cmd.item,
+			response,
+			at: now,
+			credit: g.credit,
+			points: points({
+				credit: g.credit,
+				elapsedMs: own === null ? null : now - openedAt,
+				allowedMs: own === null ? null : own - openedAt,
+				speedScoring: core.settings.speedScoring
+			})
+		};
+	} else {
+		entry = {
+			participantId: p.id,
+			item: cmd.item,
+			response: cmd.response,
+			at: now,
+			credit: null,
+			points: 0
+		};
+		if (cmd.response.type === 'open') {
+			entry.status = 'pending';
+			entry.responseId = cmd.responseId ?? `${cmd.item}-${p.id}`;
+		}
+	}
+	const answers = { ...state.answers, [cmd.item]: { ...state.answers[cmd.item], [p.id]: entry } };
+	return closeIfDone({ ...state, answers }, [{ type: 'answerRecorded', answer: entry }], now);
+}
+
+function findResponse(state: RoomState, responseId: string): Answer | undefined {
+	for (const byPid of Object.values(state.answers)) {
+		for (const a of Object.values(byPid)) if (a.responseId === responseId) return a;
+	}
+	return undefined;
+}
+
+function setParticipant(state: RoomState, p: Participant, effects: Effect[]): RoomState {
+	effects.push({ type: 'participantsChanged', ids: [p.id] });
+	return { ...state, participants: { ...state.participants, [p.id]: p } };
+}
+
+export function step(state: RoomState, cmd: Command, now: number): StepResult {
+	const { core } = state;
+	if (core.phase === 'ended' && cmd.type !== 'connect' && cmd.type !== 'disconnect')
+		return fail('room_ended');
+	switch (cmd.type) {
+		case 'join': {
+			if (core.locked) return fail('room_locked');
+			const taken = active(state).some(
+				(p) => p.nickname.toLowerCase() === cmd.nickname.toLowerCase()
+			);
+			if (taken) return fail('nickname_taken');
+			const participant: Participant = {
+				id: cmd.participantId,
+				nickname: cmd.nickname,
+				joinedAt: now,
+				extraTime: 1,
+				removed: false,
+				connected: true,
+				score: 0,
+				correct: 0,
+				streak: 0,
+				bestStreak: 0
+			};
+			const next = {
+				...state,
+				participants: { ...state.participants, [participant.id]: participant }
+			};
+			return ok(next, [{ type: 'participantJoined', participant }, schedule(next)]);
+		}
+		case 'connect':
+		case 'disconnect': {
+			const p = state.participants[cmd.participantId];
+			if (!p) return fail('not_participant');
+			if (p.removed) return fail('removed');
+			const connected = cmd.type === 'connect';
+			if (p.connected === connected) return ok(state);
+			const effects: Effect[] = [];
+			const next = setParticipant(state, { ...p, connected }, effects);
+			return core.phase === 'ended' ? ok(next, effects) : closeIfDone(next, effects, now);
+		}
+		case 'answer':
+			return answer(state, cmd, now);
+		case 'upvote': {
+			const voter = state.participants[cmd.participantId];
+			if (!voter || voter.removed) return fail('not_participant');
+			const target = findResponse(state, cmd.responseId);
+			if (!target || target.status === 'hidden' || target.status === 'pending')
+				return fail('not_found');
+			if (target.participantId === voter.id) return fail('own_response');
+			const voters = state.upvotes[cmd.responseId] ?? [];
+			if (voters.includes(voter.id)) return fail('already_upvoted');
+			const next = {
+				...state,
+				upvotes: { ...state.upvotes, [cmd.responseId]: [...voters, voter.id] }
+			};
+			return ok(next, [{ type: 'upvoted', responseId: cmd.responseId, voterId: voter.id }]);
+		}
+		case 'start':
+			if (core.phase !== 'lobby') return fail('bad_phase');
+			return openItem(state, 0, now);
+		case 'lock':
+			return ok(withCore(state, { locked: cmd.locked }), [{ type: 'coreChanged' }]);
+		case 'remove': {
+			const p = state.participants[cmd.participantId];
+			if (!p) return fail('not_participant');
+			const effects: Effect[] = [];
+			return closeIfDone(
+				setParticipant(state, { ...p, removed: true, connected: false }, effects),
+				effects,
+				now
+			);
+		}
+		case 'extraTime': {
+			const p = state.participants[cmd.participantId];
+			if (!p || p.removed) return fail('not_participant');
+			const effects: Effect[] = [];
+			return closeIfDone(
+				setParticipant(state, { ...p, extraTime: cmd.extraTime as ExtraTime }, effects),
+				effects,
+				now
+			);
+		}
+		case 'close':
+			if (core.phase !== 'open') return fail('bad_phase');
+			return close(state);
+		case 'extend': {
+			if (core.phase !== 'open' || core.deadline === null) return fail('bad_phase');
+			const next = withCore(state, { deadline: core.deadline + cmd.seconds * 1000 });
+			return ok(next, [{ type: 'coreChanged' }, schedule(next)]);
+		}
+		case 'pause':
+			if (core.phase !== 'open' || core.pausedAt !== null) return fail('bad_phase');
+			return ok(withCore(state, { pausedAt: now }), [
+				{ type: 'coreChanged' },
+				{ type: 'schedule', at: null }
+			]);
+		case 'resume': {
+			if (core.phase !== 'open' || core.pausedAt === null) return fail('bad_phase');
+			const shift = now - core.pausedAt;
+			const next = withCore(state, {
+				pausedAt: null,
+				openedAt: (core.openedAt ?? now) + shift,
+				deadline: core.deadline === null ? null : core.deadline + shift
+			});
+			return closeIfDone(next, [{ type: 'coreChanged' }], now);
+		}
+		case 'reveal':
+			if (core.phase !== 'closed') return fail('bad_phase');
+			return reveal(state);
+		case 'leaderboard':
+			if (core.phase !== 'revealed') return fail('bad_phase');
+			return ok(withCore(state, { phase: 'leaderboard' }), [{ type: 'coreChanged' }]);
+		case 'next': {
+			const item = core.items[core.current];
+			const canAdvance =
+				core.phase === 'revealed' ||
+				core.phase === 'leaderboard' ||
+				(core.phase === 'closed' && item?.kind === 'poll');
+			if (!canAdvance) return fail('bad_phase');
+			return openItem(state, core.current + 1, now);
+		}
+		case 'end':
+			return ok(withCore(state, { phase: 'ended', pausedAt: null }), [
+				{ type: 'coreChanged' },
+				{ type: 'schedule', at: null }
+			]);
+		case 'moderate': {
+			const target = findResponse(state, cmd.responseId);
+			if (!target || target.responseId === undefined) return fail('not_found');
+			const updated: Answer = { ...target, status: cmd.status };
+			const answers = {
+				...state.answers,
+				[target.item]: { ...state.answers[target.item], [target.participantId]: updated }
+			};
+			return ok({ ...state, answers }, [
+				{ type: 'moderated', item: target.item, responseId: cmd.responseId, status: cmd.status }
+			]);
+		}
+		case 'tick':
+			if (core.phase !== 'open') return ok(state);
+			return closeIfDone(state, [], now);
+	}
+}

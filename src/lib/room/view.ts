@@ -1,0 +1,396 @@
+/**
+ * What each role may see. The only way room state leaves the server is through these functions.
+ *
+ * Invariants:
+ * - Before the reveal, nothing a student or the projector receives says which answer is right:
+ *   no keys, accepted texts, correct orders, numeric answers, explanations or evidence.
+ * - Ordering items are shown in a shuffled order and named by display index only.
+ * - No student view carries another student's individual response, score or id, except the
+ *   top-5 leaderboard (nicknames and scores) when the teacher has it on.
+ * - Hidden and pending open responses reach only the host.
+ */
+import type { Evidence } from '../kit/types';
+import { normalizeWord, movement, tallyPoll, type PollResults } from './polls';
+import type {
+	Answer,
+	AnyResponse,
+	Core,
+	ExtraTime,
+	Phase,
+	RoomItem,
+	RoomState,
+	Settings
+} from './types';
+import { deadlineFor } from './machine';
+
+export type PublicItem =
+	| {
+			kind: 'question';
+			id: string;
+			type: string;
+			prompt: string;
+			choices?: string[];
+			items?: string[];
+			maxLength?: number;
+			unit?: string;
+	  }
+	| {
+			kind: 'poll';
+			id: string;
+			type: string;
+			prompt: string;
+			claim?: string;
+			options?: string[];
+			multiple?: boolean;
+			maxLength?: number;
+			round: 'before' | 'after' | null;
+			evidence: Evidence[];
+	  };
+
+export interface QuestionReveal {
+	/** The right response, in displayed indices. */
+	correct: AnyResponse;
+	accepted?: string[];
+	tolerance?: number;
+	explanation: string;
+	evidence: Evidence[];
+	/** Choice counts (single, multiple, true/false as [true, false]); absent for other types. */
+	distribution: number[] | null;
+	answered: number;
+	correctCount: number;
+}
+
+export interface LeaderRow {
+	rank: number;
+	nickname: string;
+	score: number;
+	correct: number;
+}
+
+export interface PublicView {
+	code: string;
+	kitSlug: string;
+	kitTitle: string;
+	phase: Phase;
+	current: number;
+	itemCount: number;
+	item: PublicItem | null;
+	settings: Settings;
+	locked: boolean;
+	openedAt: number | null;
+	deadline: number | null;
+	paused: boolean;
+	reveal: QuestionReveal | null;
+	poll: PollResults | null;
+	leaderboard: LeaderRow[] | null;
+	players: number;
+	serverNow: number;
+}
+
+export interface MyView {
+	id: string;
+	nickname: string;
+	score: number;
+	correct: number;
+	streak: number;
+	rank: number;
+	of: number;
+	extraTime: ExtraTime;
+	/** My own deadline for the open item (null: no limit). */
+	deadline: number | null;
+	/** My response to the current item, as I sent it. */
+	response: AnyResponse | null;
+	/** After a question's reveal only. */
+	result: { correct: boolean; credit: number; points: number } | null;
+	removed: boolean;
+	/** Index of the item `response` belongs to. */
+	item: number;
+	/** Open polls: my own response's id, and the responses I upvoted. */
+	responseId: string | null;
+	upvoted: string[];
+}
+
+export interface HostView extends PublicView {
+	answered: number;
+	connected: number;
+	fullItem: RoomItem | null;
+	roster: {
+		id: string;
+		nickname: string;
+		connected: boolean;
+		removed: boolean;
+		extraTime: ExtraTime;
+		score: number;
+		correct: number;
+		answered: boolean;
+	}[];
+}
+
+export interface ScreenView extends PublicView {
+	answered: number;
+	podium: LeaderRow[] | null;
+	summary: { item: number; prompt: string; correctShare: number }[] | null;
+}
+
+function publicItem(item: RoomItem): PublicItem {
+	if (item.kind === 'question') {
+		const q = item.question;
+		const base = { kind: 'question' as const, id: q.id, type: q.type, prompt: q.prompt };
+		switch (q.type) {
+			case 'single':
+			case 'multiple':
+				return { ...base, choices: q.choices };
+			case 'ordering':
+				return {
+					...base,
+					items: (item.perm ?? q.items.map((_, i) => i)).map((i) => q.items[i] ?? '')
+				};
+			case 'short':
+				return { ...base, maxLength: q.maxLength };
+			case 'numeric':
+				return q.unit ? { ...base, unit: q.unit } : base;
+			default:
+				return base;
+		}
+	}
+	const p = item.poll;
+	return {
+		kind: 'poll',
+		id: p.id,
+		type: p.type,
+		prompt: p.prompt,
+		claim: 'claim' in p ? p.claim : undefined,
+		options: p.type === 'choice' ? p.options : undefined,
+		multiple: p.type === 'choice' ? p.multiple : undefined,
+		maxLength: p.type === 'open' || p.type === 'wordcloud' ? p.maxLength : undefined,
+		round: item.round,
+		evidence: p.evidenceRefs
+	};
+}
+
+/** The correct response in display terms (ordering: display indices in the right order). */
+function displayCorrect(item: Extract<RoomItem, { kind: 'question' }>): AnyResponse {
+	const q = item.question;
+	switch (q.type) {
+		case 'single':
+			return { type: 'single', choice: 'ABCDEFGH'.indexOf(q.answer) };
+		case 'multiple':
+			return { type: 'multiple', choices: q.answer.map((l) => 'ABCDEFGH'.indexOf(l)).sort() };
+		case 'truefalse':
+			return { type: 'truefalse', value: q.answer };
+		case 'ordering': {
+			const perm = item.perm ?? q.items.map((_, i) => i);
+			return { type: 'ordering', order: q.items.map((_, k) => perm.indexOf(k)) };
+		}
+		case 'short':
+			return { type: 'short', text: q.accept[0] ?? '' };
+		case 'numeric':
+			return { type: 'numeric', value: q.answer };
+	}
+}
+
+function questionReveal(
+	state: RoomState,
+	item: Extract<RoomItem, { kind: 'question' }>
+): QuestionReveal {
+	const q = item.question;
+	const answers = countable(state, state.core.current);
+	let distribution: number[] | null = null;
+	if (q.type === 'single' || q.type === 'multiple') {
+		distribution = q.choices.map(() => 0);
+		for (const a of answers) {
+			const r = a.response;
+			const picks = r.type === 'single' ? [r.choice] : r.type === 'multiple' ? r.choices : [];
+			for (const c of picks) distribution[c] = (distribution[c] ?? 0) + 1;
+		}
+	} else if (q.type === 'truefalse') {
+		distribution = [0, 0];
+		for (const a of answers)
+			if (a.response.type === 'truefalse') distribution[a.response.value ? 0 : 1]! += 1;
+	}
+	return {
+		correct: displayCorrect(item),
+		accepted: q.type === 'short' ? q.accept : undefined,
+		tolerance: q.type === 'numeric' ? q.tolerance : undefined,
+		explanation: q.explanation,
+		evidence: q.evidenceRefs,
+		distribution,
+		answered: answers.length,
+		correctCount: answers.filter((a) => a.credit === 1).length
+	};
+}
+
+/** Answers of the item from participants who have not been removed. */
+export function countable(state: RoomState, item: number): Answer[] {
+	return Object.values(state.answers[item] ?? {}).filter(
+		(a) => !state.participants[a.participantId]?.removed
+	);
+}
+
+const standingsCache = new WeakMap<object, { ranks: Map<string, number>; rows: LeaderRow[] }>();
+
+/** Ranks by score (ties share a rank). Cached per participants object: it changes only when they do. */
+export function standings(state: RoomState): { ranks: Map<string, number>; rows: LeaderRow[] } {
+	const cached = standingsCache.get(state.participants);
+	if (cached) return cached;
+	const list = Object.values(state.participants)
+		.filter((p) => !p.removed)
+		.sort((a, b) => b.score - a.score || b.correct - a.correct || a.joinedAt - b.joinedAt);
+	const ranks = new Map<string, number>();
+	const rows: LeaderRow[] = [];
+	let rank = 0;
+	let prev: number | null = null;
+	list.forEach((p, i) => {
+		if (p.score !== prev) rank = i + 1;
+		prev = p.score;
+		ranks.set(p.id, rank);
+		rows.push({ rank, nickname: p.nickname, score: p.score, correct: p.correct });
+	});
+	standingsCache.set(state.participants, { ranks, rows });
+	return { ranks, rows };
+}
+
+function beforeItemIndex(core: Core, item: RoomItem): number {
+	if (item.kind !== 'poll' || item.round !== 'after') return -1;
+	return core.items.findIndex(
+		(it) => it.kind === 'poll' && it.poll.id === item.poll.id && it.round === 'before'
+	);
+}
+
+function pollResults(state: RoomState, role: 'host' | 'screen' | 'student'): PollResults | null {
+	const { core } = state;
+	const item = core.items[core.current];
+	if (!item || item.kind !== 'poll') return null;
+	const show = role !== 'student' || core.pollRevealed;
+	const results = tallyPoll(item.poll, countable(state, core.current), state.upvotes, {
+		includePending: role === 'host',
+		showNames: role === 'host' || core.settings.showNames,
+		nicknames: (id) => state.participants[id]?.nickname ?? '',
+		totalsOnly: !show
+	});
+	const before = beforeItemIndex(core, item);
+	if (show && before >= 0)
+		results.shift = movement(countable(state, before), countable(state, core.current));
+	return results;
+}
+
+export function publicView(
+	state: RoomState,
+	now: number,
+	role: 'host' | 'screen' | 'student'
+): PublicView {
+	const { core } = state;
+	const item = core.items[core.current] ?? null;
+	const revealed = core.phase === 'revealed' || core.phase === 'leaderboard';
+	const showBoard =
+		core.settings.leaderboard && (core.phase === 'leaderboard' || core.phase === 'ended');
+	return {
+		code: core.code,
+		kitSlug: core.kitSlug,
+		kitTitle: core.kitTitle,
+		phase: core.phase,
+		current: core.current,
+		itemCount: core.items.length,
+		item: item && core.phase !== 'ended' ? publicItem(item) : null,
+		settings: core.settings,
+		locked: core.locked,
+		openedAt: core.openedAt,
+		deadline: core.deadline,
+		paused: core.pausedAt !== null,
+		reveal:
+			revealed && item?.kind === 'question' && core.phase !== 'ended'
+				? questionReveal(state, item)
+				: null,
+		poll: core.phase === 'ended' ? null : pollResults(state, role),
+		leaderboard: showBoard ? standings(state).rows.slice(0, 5) : null,
+		players: Object.values(state.participants).filter((p) => !p.removed).length,
+		serverNow: now
+	};
+}
+
+export function myView(state: RoomState, id: string, ranks: Map<string, number>): MyView | null {
+	const p = state.participants[id];
+	if (!p) return null;
+	const { core } = state;
+	const a = state.answers[core.current]?.[id] ?? null;
+	const item = core.items[core.current];
+	const revealed = core.phase === 'revealed' || core.phase === 'leaderboard';
+	let response = a?.response ?? null;
+	// Ordering answers are stored in the kit's order; hand back what the student placed.
+	if (response?.type === 'ordering' && item?.kind === 'question' && item.perm) {
+		const perm = item.perm;
+		response = { type: 'ordering', order: response.order.map((k) => perm.indexOf(k)) };
+	}
+	return {
+		id: p.id,
+		nickname: p.nickname,
+		score: p.score,
+		correct: p.correct,
+		streak: p.streak,
+		rank: ranks.get(id) ?? 0,
+		of: ranks.size,
+		extraTime: p.extraTime,
+		deadline: core.phase === 'open' ? deadlineFor(core, p) : null,
+		response,
+		result:
+			revealed && item?.kind === 'question'
+				? { correct: a?.credit === 1, credit: a?.credit ?? 0, points: a?.points ?? 0 }
+				: null,
+		removed: p.removed,
+		item: core.current,
+		responseId: a?.responseId ?? null,
+		upvoted: Object.entries(state.upvotes)
+			.filter(([, voters]) => voters.includes(id))
+			.map(([rid]) => rid)
+	};
+}
+
+export function hostView(state: RoomState, now: number): HostView {
+	const { core } = state;
+	const answered = state.answers[core.current] ?? {};
+	const roster = Object.values(state.participants).map((p) => ({
+		id: p.id,
+		nickname: p.nickname,
+		connected: p.connected,
+		removed: p.removed,
+		extraTime: p.extraTime,
+		score: p.score,
+		correct: p.correct,
+		answered: Boolean(answered[p.id])
+	}));
+	return {
+		...publicView(state, now, 'host'),
+		answered: countable(state, core.current).length,
+		connected: roster.filter((p) => p.connected && !p.removed).length,
+		fullItem: core.items[core.current] ?? null,
+		roster
+	};
+}
+
+export function screenView(state: RoomState, now: number): ScreenView {
+	const { core } = state;
+	const ended = core.phase === 'ended';
+	const active = Object.values(state.participants).filter((p) => !p.removed).length;
+	return {
+		...publicView(state, now, 'screen'),
+		answered: countable(state, core.current).length,
+		podium: ended && core.settings.leaderboard ? standings(state).rows.slice(0, 3) : null,
+		summary: ended
+			? core.items.flatMap((item, i) =>
+					item.kind === 'question' && i <= core.current
+						? [
+								{
+									item: i,
+									prompt: item.question.prompt,
+									correctShare: active
+										? countable(state, i).filter((a) => a.credit === 1).length / active
+										: 0
+								}
+							]
+						: []
+				)
+			: null
+	};
+}
+
+export { normalizeWord };

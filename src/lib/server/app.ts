@@ -1,0 +1,43 @@
+/**
+ * Builds the whole server side around an HTTP server: context (kits, database), registered for
+ * SvelteKit's routes, and the Socket.IO server. Used by the production entry, the dev plugin and
+ * the tests.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { join } from 'node:path';
+import { setContext, type AppContext } from './context';
+import { dataDir, openDatabase } from './db';
+import { createKitLibrary } from './kit/registry';
+import { attachRealtime, type Realtime } from './realtime';
+
+export interface StartOptions {
+	kitsDir?: string;
+	dbFile?: string;
+	watchKits?: boolean;
+	clock?: () => number;
+}
+
+export interface App {
+	ctx: AppContext;
+	realtime: Realtime;
+	close(): Promise<void>;
+}
+
+export function startApp(httpServer: HttpServer, options: StartOptions = {}): App {
+	const kits = createKitLibrary(options.kitsDir);
+	const repo = openDatabase(options.dbFile ?? join(dataDir(), 'quorum.db'));
+	const ctx = setContext({ kits, repo });
+	for (const b of kits.broken())
+		console.warn(`[quorum] kit "${b.slug}" not served:\n  ${b.errors.join('\n  ')}`);
+	const unwatch = options.watchKits ? kits.watch() : () => {};
+	const realtime = attachRealtime(httpServer, ctx, { clock: options.clock });
+	return {
+		ctx,
+		realtime,
+		async close() {
+			unwatch();
+			await realtime.close();
+			repo.close();
+		}
+	};
+}

@@ -1,0 +1,239 @@
+/**
+ * The repository: all SQL lives here, behind plain functions, so that another backend can sit
+ * beside it later. SQLite through better-sqlite3 (synchronous, so "written before acknowledged"
+ * is simply "written before the ack line runs"), WAL journal, one file under QUORUM_DATA.
+ *
+ * Room state is stored in three parts: the session's core (phase, items, settings) as JSON,
+ * participants as rows, answers as append-only rows. Answers are never rewritten except for an
+ * open response's moderation status.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Answer, Core, Participant, RoomState } from '../room/types';
+
+export interface SessionRow {
+	code: string;
+	hostTokenHash: string;
+	core: Core;
+}
+
+export interface Repository {
+	readonly file: string;
+	codeExists(code: string): boolean;
+	createSession(code: string, hostTokenHash: string, state: RoomState): void;
+	loadSession(code: string): { hostTokenHash: string; state: RoomState } | null;
+	saveCore(core: Core): void;
+	insertParticipant(code: string, p: Participant, tokenHash: string): void;
+	saveParticipants(code: string, ps: Participant[]): void;
+	participantByToken(code: string, tokenHash: string): string | null;
+	insertAnswer(code: string, a: Answer): void;
+	setStatus(code: string, responseId: string, status: string): void;
+	insertUpvote(code: string, responseId: string, voterId: string): void;
+	/** Runs `fn` in one transaction. */
+	tx<T>(fn: () => T): T;
+	listSessions(limit?: number): {
+		code: string;
+		kitSlug: string;
+		kitTitle: string;
+		createdAt: number;
+		phase: string;
+		players: number;
+	}[];
+	close(): void;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sessions (
+	code TEXT PRIMARY KEY,
+	host_token_hash TEXT NOT NULL,
+	core_json TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS participants (
+	id TEXT PRIMARY KEY,
+	code TEXT NOT NULL REFERENCES sessions(code),
+	token_hash TEXT NOT NULL UNIQUE,
+	nickname TEXT NOT NULL,
+	joined_at INTEGER NOT NULL,
+	extra_time TEXT NOT NULL,
+	removed INTEGER NOT NULL DEFAULT 0,
+	score INTEGER NOT NULL DEFAULT 0,
+	correct INTEGER NOT NULL DEFAULT 0,
+	streak INTEGER NOT NULL DEFAULT 0,
+	best_streak INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS participants_code ON participants(code);
+CREATE TABLE IF NOT EXISTS answers (
+	code TEXT NOT NULL,
+	item INTEGER NOT NULL,
+	participant_id TEXT NOT NULL,
+	response_json TEXT NOT NULL,
+	at INTEGER NOT NULL,
+	credit REAL,
+	points INTEGER NOT NULL,
+	status TEXT,
+	response_id TEXT,
+	PRIMARY KEY (code, item, participant_id)
+);
+CREATE TABLE IF NOT EXISTS upvotes (
+	code TEXT NOT NULL,
+	response_id TEXT NOT NULL,
+	voter_id TEXT NOT NULL,
+	PRIMARY KEY (code, response_id, voter_id)
+);
+`;
+
+export function dataDir(): string {
+	return resolve(process.env.QUORUM_DATA ?? 'data');
+}
+
+export function openDatabase(file = join(dataDir(), 'quorum.db')): Repository {
+	if (file !== ':memory:') mkdirSync(resolve(file, '..'), { recursive: true });
+	const db = new Database(file);
+	db.pragma('journal_mode = WAL');
+	db.pragma('synchronous = NORMAL');
+	db.pragma('foreign_keys = ON');
+	db.exec(SCHEMA);
+
+	const q = {
+		exists: db.prepare('SELECT 1 FROM sessions WHERE code = ?'),
+		insertSession: db.prepare(
+			'INSERT INTO sessions (code, host_token_hash, core_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'
+		),
+		session: db.prepare('SELECT host_token_hash, core_json FROM sessions WHERE code = ?'),
+		saveCore: db.prepare('UPDATE sessions SET core_json = ?, updated_at = ? WHERE code = ?'),
+		insertParticipant: db.prepare(
+			`INSERT INTO participants (id, code, token_hash, nickname, joined_at, extra_time, removed, score, correct, streak, best_streak)
+			 VALUES (@id, @code, @tokenHash, @nickname, @joinedAt, @extraTime, @removed, @score, @correct, @streak, @bestStreak)`
+		),
+		saveParticipant: db.prepare(
+			`UPDATE participants SET extra_time = @extraTime, removed = @removed, score = @score, correct = @correct,
+			 streak = @streak, best_streak = @bestStreak WHERE id = @id AND code = @code`
+		),
+		participants: db.prepare('SELECT * FROM participants WHERE code = ? ORDER BY joined_at'),
+		byToken: db.prepare('SELECT id FROM participants WHERE code = ? AND token_hash = ?'),
+		insertAnswer: db.prepare(
+			`INSERT INTO answers (code, item, participant_id, response_json, at, credit, points, status, response_id)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		),
+		answers: db.prepare('SELECT * FROM answers WHERE code = ?'),
+		setStatus: db.prepare('UPDATE answers SET status = ? WHERE code = ? AND response_id = ?'),
+		insertUpvote: db.prepare('INSERT INTO upvotes (code, response_id, voter_id) VALUES (?, ?, ?)'),
+		upvotes: db.prepare('SELECT response_id, voter_id FROM upvotes WHERE code = ?'),
+		list: db.prepare(
+			`SELECT s.code, s.core_json, (SELECT COUNT(*) FROM participants p WHERE p.code = s.code AND p.removed = 0) AS players
+			 FROM sessions s ORDER BY s.created_at DESC LIMIT ?`
+		)
+	};
+
+	const participantParams = (code: string, p: Participant) => ({
+		...p,
+		code,
+		extraTime: String(p.extraTime),
+		removed: p.removed ? 1 : 0
+	});
+
+	return {
+		file,
+		codeExists: (code) => q.exists.get(code) !== undefined,
+		createSession(code, hostTokenHash, state) {
+			const now = state.core.createdAt;
+			q.insertSession.run(code, hostTokenHash, JSON.stringify(state.core), now, now);
+		},
+		loadSession(code) {
+			const row = q.session.get(code) as { host_token_hash: string; core_json: string } | undefined;
+			if (!row) return null;
+			const core = JSON.parse(row.core_json) as Core;
+			const participants: Record<string, Participant> = {};
+			for (const r of q.participants.all(code) as Record<string, string | number>[]) {
+				const extra = String(r.extra_time);
+				participants[String(r.id)] = {
+					id: String(r.id),
+					nickname: String(r.nickname),
+					joinedAt: Number(r.joined_at),
+					extraTime: extra === 'untimed' ? 'untimed' : (Number(extra) as 1 | 1.5 | 2),
+					removed: Number(r.removed) === 1,
+					connected: false,
+					score: Number(r.score),
+					correct: Number(r.correct),
+					streak: Number(r.streak),
+					bestStreak: Number(r.best_streak)
+				};
+			}
+			const answers: RoomState['answers'] = {};
+			for (const r of q.answers.all(code) as Record<string, string | number | null>[]) {
+				const item = Number(r.item);
+				const a: Answer = {
+					participantId: String(r.participant_id),
+					item,
+					response: JSON.parse(String(r.response_json)) as Answer['response'],
+					at: Number(r.at),
+					credit: r.credit === null ? null : Number(r.credit),
+					points: Number(r.points)
+				};
+				if (r.status) a.status = String(r.status) as Answer['status'];
+				if (r.response_id) a.responseId = String(r.response_id);
+				(answers[item] ??= {})[a.participantId] = a;
+			}
+			const upvotes: RoomState['upvotes'] = {};
+			for (const r of q.upvotes.all(code) as { response_id: string; voter_id: string }[]) {
+				(upvotes[r.response_id] ??= []).push(r.voter_id);
+			}
+			return {
+				hostTokenHash: row.host_token_hash,
+				state: { core, participants, answers, upvotes }
+			};
+		},
+		saveCore(core) {
+			q.saveCore.run(JSON.stringify(core), Date.now(), core.code);
+		},
+		insertParticipant(code, p, tokenHash) {
+			q.insertParticipant.run({ ...participantParams(code, p), tokenHash });
+		},
+		saveParticipants(code, ps) {
+			for (const p of ps) q.saveParticipant.run(participantParams(code, p));
+		},
+		participantByToken(code, tokenHash) {
+			const row = q.byToken.get(code, tokenHash) as { id: string } | undefined;
+			return row?.id ?? null;
+		},
+		insertAnswer(code, a) {
+			q.insertAnswer.run(
+				code,
+				a.item,
+				a.participantId,
+				JSON.stringify(a.response),
+				a.at,
+				a.credit,
+				a.points,
+				a.status ?? null,
+				a.responseId ?? null
+			);
+		},
+		setStatus(code, responseId, status) {
+			q.setStatus.run(status, code, responseId);
+		},
+		insertUpvote(code, responseId, voterId) {
+			q.insertUpvote.run(code, responseId, voterId);
+		},
+		tx: (fn) => db.transaction(fn)(),
+		listSessions(limit = 50) {
+			return (q.list.all(limit) as { code: string; core_json: string; players: number }[]).map(
+				(r) => {
+					const core = JSON.parse(r.core_json) as Core;
+					return {
+						code: r.code,
+						kitSlug: core.kitSlug,
+						kitTitle: core.kitTitle,
+						createdAt: core.createdAt,
+						phase: core.phase,
+						players: r.players
+					};
+				}
+			);
+		},
+		close: () => db.close()
+	};
+}

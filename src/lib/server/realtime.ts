@@ -1,0 +1,216 @@
+/**
+ * The one factory that builds the Socket.IO server. The production entry, the Vite dev plugin and
+ * the tests all call `attachRealtime`. Handlers only translate: validate the payload, check the
+ * caller's role, hand a command to the hub, ack the result.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import * as v from 'valibot';
+import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
+import {
+	AnswerSchema,
+	HostAttachSchema,
+	HostCommandPayload,
+	JoinSchema,
+	UpvoteSchema,
+	WatchSchema,
+	errorAck,
+	type Ack,
+	type ClientToServerEvents,
+	type ServerToClientEvents
+} from '../protocol';
+import { hostView, myView, publicView, screenView, standings } from '../room/view';
+import type { AppContext } from './context';
+import { RoomHub, rooms } from './room-hub';
+import { hashToken, newId, newToken } from './tokens';
+
+interface SocketData {
+	code?: string;
+	role?: 'student' | 'host' | 'screen';
+	participantId?: string;
+}
+type QSocket = Socket<
+	ClientToServerEvents,
+	ServerToClientEvents,
+	Record<string, never>,
+	SocketData
+>;
+
+const profanity = new RegExpMatcher({
+	...englishDataset.build(),
+	...englishRecommendedTransformers
+});
+export const isAbusive = (text: string) => profanity.hasMatch(text);
+
+export interface Realtime {
+	io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+	hub: RoomHub;
+	close(): Promise<void>;
+}
+
+export function attachRealtime(
+	httpServer: HttpServer,
+	ctx: AppContext,
+	options: { clock?: () => number } = {}
+): Realtime {
+	const io = new Server<
+		ClientToServerEvents,
+		ServerToClientEvents,
+		Record<string, never>,
+		SocketData
+	>(httpServer, {
+		serveClient: false,
+		perMessageDeflate: false,
+		maxHttpBufferSize: 16 * 1024,
+		connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 }
+	});
+	const hub = new RoomHub(io, ctx.repo, options.clock);
+
+	/** Wraps a handler: validates, catches, always acks exactly once. */
+	function on<P, T>(
+		socket: QSocket,
+		event: keyof ClientToServerEvents,
+		schema: v.GenericSchema<unknown, P>,
+		handler: (p: P) => Ack<T>
+	) {
+		socket.on(event, (payload: unknown, ack: unknown) => {
+			const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => {};
+			const parsed = v.safeParse(schema, payload);
+			if (!parsed.success) return reply(errorAck('invalid_payload'));
+			try {
+				reply(handler(parsed.output));
+			} catch (e) {
+				console.error(`[quorum] ${event} failed`, { code: socket.data.code, error: e });
+				reply(errorAck('internal'));
+			}
+		});
+	}
+
+	function enter(socket: QSocket, code: string, role: SocketData['role'], participantId?: string) {
+		if (socket.data.code && socket.data.code !== code)
+			for (const r of socket.rooms) if (r !== socket.id) void socket.leave(r);
+		socket.data = { code, role, participantId };
+	}
+
+	io.on('connection', (raw) => {
+		const socket = raw as QSocket;
+		// Drop the retained handshake request: nothing here reads it after the connection.
+		(socket.request as { res?: unknown }).res = undefined;
+
+		on(socket, 'room:join', JoinSchema, (p) => {
+			const room = hub.get(p.code);
+			if (!room) return errorAck('no_room');
+			let participantId: string;
+			let token: string;
+			if ('token' in p) {
+				const id = ctx.repo.participantByToken(p.code, hashToken(p.token));
+				if (!id) return errorAck('bad_token');
+				if (room.state.participants[id]?.removed) return errorAck('removed');
+				participantId = id;
+				token = p.token;
+				const r = hub.run(p.code, { type: 'connect', participantId });
+				if (!r.ok && r.error !== 'room_ended') return errorAck(r.error);
+			} else {
+				if (isAbusive(p.nickname)) return errorAck('nickname_blocked');
+				participantId = newId();
+				token = newToken();
+				const r = hub.run(
+					p.code,
+					{ type: 'join', participantId, nickname: p.nickname },
+					(state) => {
+						const joined = state.participants[participantId];
+						if (joined) ctx.repo.insertParticipant(p.code, joined, hashToken(token));
+					}
+				);
+				if (!r.ok) return errorAck(r.error);
+			}
+			enter(socket, p.code, 'student', participantId);
+			void socket.join([rooms.students(p.code), rooms.participant(p.code, participantId)]);
+			const me = myView(room.state, participantId, standings(room.state).ranks);
+			if (!me) return errorAck('internal');
+			return {
+				ok: true,
+				data: { token, participantId, view: publicView(room.state, hub.now(), 'student'), me }
+			};
+		});
+
+		on(socket, 'screen:watch', WatchSchema, (p) => {
+			const room = hub.get(p.code);
+			if (!room) return errorAck('no_room');
+			enter(socket, p.code, 'screen');
+			void socket.join(rooms.screen(p.code));
+			return { ok: true, data: screenView(room.state, hub.now()) };
+		});
+
+		on(socket, 'host:attach', HostAttachSchema, (p) => {
+			const room = hub.get(p.code);
+			if (!room) return errorAck('no_room');
+			if (hashToken(p.hostToken) !== room.hostTokenHash) return errorAck('not_host');
+			enter(socket, p.code, 'host');
+			void socket.join(rooms.host(p.code));
+			return { ok: true, data: hostView(room.state, hub.now()) };
+		});
+
+		on(socket, 'host:command', HostCommandPayload, (p) => {
+			if (socket.data.role !== 'host' || socket.data.code !== p.code) return errorAck('not_host');
+			const r = hub.run(p.code, p.command);
+			if (!r.ok) return errorAck(r.error);
+			if (p.command.type === 'remove') {
+				io.to(rooms.participant(p.code, p.command.participantId)).emit('me:removed');
+				io.in(rooms.participant(p.code, p.command.participantId)).socketsLeave([
+					rooms.students(p.code),
+					rooms.participant(p.code, p.command.participantId)
+				]);
+			}
+			return { ok: true, data: null };
+		});
+
+		on(socket, 'answer:submit', AnswerSchema, (p) => {
+			const id = socket.data.participantId;
+			if (socket.data.role !== 'student' || socket.data.code !== p.code || !id)
+				return errorAck('not_joined');
+			const room = hub.get(p.code);
+			if (!room) return errorAck('no_room');
+			const response = p.response;
+			if ((response.type === 'open' || response.type === 'wordcloud') && isAbusive(response.text))
+				return errorAck('text_blocked');
+			const r = hub.run(p.code, {
+				type: 'answer',
+				participantId: id,
+				item: p.item,
+				response,
+				responseId: response.type === 'open' ? newId() : undefined
+			});
+			if (!r.ok) return errorAck(r.error);
+			const me = myView(room.state, id, standings(room.state).ranks);
+			return me ? { ok: true, data: me } : errorAck('internal');
+		});
+
+		on(socket, 'response:upvote', UpvoteSchema, (p) => {
+			const id = socket.data.participantId;
+			if (socket.data.role !== 'student' || socket.data.code !== p.code || !id)
+				return errorAck('not_joined');
+			if (!hub.get(p.code)) return errorAck('no_room');
+			const r = hub.run(p.code, { type: 'upvote', participantId: id, responseId: p.responseId });
+			return r.ok ? { ok: true, data: null } : errorAck(r.error);
+		});
+
+		socket.on('disconnect', () => {
+			const { code, role, participantId } = socket.data;
+			if (role !== 'student' || !code || !participantId) return;
+			// Another tab of the same student may still be connected.
+			const others = io.sockets.adapter.rooms.get(rooms.participant(code, participantId));
+			if (others && others.size > 0) return;
+			if (hub.get(code)) hub.run(code, { type: 'disconnect', participantId });
+		});
+	});
+
+	return {
+		io,
+		hub,
+		close: async () => {
+			hub.close();
+			await io.close();
+		}
+	};
+}

@@ -1,0 +1,189 @@
+/**
+ * Live rooms in this process: loads a room from the database on first use, runs commands
+ * through the pure machine, writes the effects in one transaction *before* the caller acks,
+ * keeps the close timer, and pushes views to the right Socket.IO rooms.
+ *
+ * Socket.IO rooms per session code: `<code>:s` (students), `<code>:h` (host), `<code>:v`
+ * (projector), `<code>:p:<participantId>` (one student's tabs). Nothing is ever emitted to all
+ * sockets.
+ */
+import type { Server } from 'socket.io';
+import { step } from '../room/machine';
+import type { Command, Effect, RoomError, RoomState } from '../room/types';
+import { hostView, myView, publicView, screenView, standings } from '../room/view';
+import type { ClientToServerEvents, ServerToClientEvents } from '../protocol';
+import type { Repository } from './db';
+
+type IO = Server<ClientToServerEvents, ServerToClientEvents>;
+
+export interface LiveRoom {
+	state: RoomState;
+	hostTokenHash: string;
+	timer: ReturnType<typeof setTimeout> | null;
+	/** Throttle for host and projector updates while answers arrive. */
+	pending: ReturnType<typeof setTimeout> | null;
+	studentsDirty: boolean;
+}
+
+export const rooms = {
+	students: (code: string) => `${code}:s`,
+	host: (code: string) => `${code}:h`,
+	screen: (code: string) => `${code}:v`,
+	participant: (code: string, id: string) => `${code}:p:${id}`
+};
+
+const THROTTLE_MS = 250;
+
+export class RoomHub {
+	private live = new Map<string, LiveRoom>();
+
+	constructor(
+		private io: IO,
+		private repo: Repository,
+		private clock: () => number = Date.now
+	) {}
+
+	get(code: string): LiveRoom | null {
+		const cached = this.live.get(code);
+		if (cached) return cached;
+		const stored = this.repo.loadSession(code);
+		if (!stored) return null;
+		const room: LiveRoom = {
+			state: stored.state,
+			hostTokenHash: stored.hostTokenHash,
+			timer: null,
+			pending: null,
+			studentsDirty: false
+		};
+		this.live.set(code, room);
+		// A room restored mid-question re-arms its timer (or closes if time ran out while down).
+		if (room.state.core.phase === 'open') this.run(code, { type: 'tick' });
+		return room;
+	}
+
+	/**
+	 * Applies a command: step, persist, commit, schedule, broadcast. Returns the machine's
+	 * refusal, or the effects. `persistExtra` runs inside the same transaction.
+	 */
+	run(
+		code: string,
+		cmd: Command,
+		persistExtra?: (state: RoomState) => void
+	): { ok: true; effects: Effect[] } | { ok: false; error: RoomError } {
+		const room = this.live.get(code);
+		if (!room) return { ok: false, error: 'bad_phase' };
+		const now = this.clock();
+		const result = step(room.state, cmd, now);
+		if (!result.ok) return result;
+		this.repo.tx(() => {
+			persistExtra?.(result.state);
+			this.persist(code, result.state, result.effects);
+		});
+		room.state = result.state;
+		this.react(code, room, result.effects);
+		return { ok: true, effects: result.effects };
+	}
+
+	private persist(code: string, state: RoomState, effects: Effect[]) {
+		for (const e of effects) {
+			switch (e.type) {
+				case 'answerRecorded':
+					this.repo.insertAnswer(code, e.answer);
+					break;
+				case 'participantsChanged':
+					this.repo.saveParticipants(
+						code,
+						e.ids.flatMap((id) => state.participants[id] ?? [])
+					);
+					break;
+				case 'coreChanged':
+					this.repo.saveCore(state.core);
+					break;
+				case 'moderated':
+					this.repo.setStatus(code, e.responseId, e.status);
+					break;
+				case 'upvoted':
+					this.repo.insertUpvote(code, e.responseId, e.voterId);
+					break;
+			}
+		}
+	}
+
+	private react(code: string, room: LiveRoom, effects: Effect[]) {
+		let core = false;
+		let everyone = false;
+		for (const e of effects) {
+			if (e.type === 'schedule') this.arm(code, room, e.at);
+			else if (e.type === 'coreChanged') core = true;
+			else if (e.type === 'participantsChanged' && e.ids.length > 1) everyone = true;
+			else if (e.type === 'participantsChanged' || e.type === 'participantJoined') {
+				const id = e.type === 'participantJoined' ? e.participant.id : (e.ids[0] ?? '');
+				this.sendMe(code, room, id);
+			} else if (e.type === 'moderated' || e.type === 'upvoted') room.studentsDirty = true;
+		}
+		if (core) this.broadcast(code, room);
+		else this.soon(code, room);
+		if (everyone) {
+			const { ranks } = standings(room.state);
+			for (const id of Object.keys(room.state.participants)) this.sendMe(code, room, id, ranks);
+		}
+	}
+
+	private arm(code: string, room: LiveRoom, at: number | null) {
+		if (room.timer) clearTimeout(room.timer);
+		room.timer = null;
+		if (at === null) return;
+		room.timer = setTimeout(
+			() => {
+				room.timer = null;
+				this.run(code, { type: 'tick' });
+			},
+			Math.max(0, at - this.clock()) + 5
+		);
+	}
+
+	sendMe(code: string, room: LiveRoom, id: string, ranks = standings(room.state).ranks) {
+		const me = myView(room.state, id, ranks);
+		if (me) this.io.to(rooms.participant(code, id)).emit('me:updated', me);
+	}
+
+	/** Everyone gets the new phase at once: one serialised broadcast for all students. */
+	broadcast(code: string, room: LiveRoom) {
+		if (room.pending) clearTimeout(room.pending);
+		room.pending = null;
+		room.studentsDirty = false;
+		const now = this.clock();
+		this.io.to(rooms.students(code)).emit('room:updated', publicView(room.state, now, 'student'));
+		this.io.to(rooms.host(code)).emit('host:updated', hostView(room.state, now));
+		this.io.to(rooms.screen(code)).emit('screen:updated', screenView(room.state, now));
+	}
+
+	/** Host and projector counts, at most every THROTTLE_MS, however fast answers arrive. */
+	private soon(code: string, room: LiveRoom) {
+		if (room.pending) return;
+		room.pending = setTimeout(() => {
+			room.pending = null;
+			const now = this.clock();
+			this.io.to(rooms.host(code)).emit('host:updated', hostView(room.state, now));
+			this.io.to(rooms.screen(code)).emit('screen:updated', screenView(room.state, now));
+			if (room.studentsDirty) {
+				room.studentsDirty = false;
+				this.io
+					.to(rooms.students(code))
+					.emit('room:updated', publicView(room.state, now, 'student'));
+			}
+		}, THROTTLE_MS);
+	}
+
+	now() {
+		return this.clock();
+	}
+
+	close() {
+		for (const room of this.live.values()) {
+			if (room.timer) clearTimeout(room.timer);
+			if (room.pending) clearTimeout(room.pending);
+		}
+		this.live.clear();
+	}
+}

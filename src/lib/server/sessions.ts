@@ -1,0 +1,67 @@
+/** Starting a session: resolves the teacher's picks against the kit and stores the new room. */
+import { createRoom } from '../room/machine';
+import type { RoomItem, Settings } from '../room/types';
+import type { AppContext } from './context';
+import { hashToken, newCode, newToken } from './tokens';
+
+/** `q:<id>` for a question, `p:<id>` for a poll; a pair poll is `p:<id>:before` / `p:<id>:after`. */
+export type ItemRef = string;
+
+export class SessionInputError extends Error {}
+
+export function resolveItems(ctx: AppContext, kitSlug: string, refs: ItemRef[]): RoomItem[] {
+	const kit = ctx.kits.get(kitSlug);
+	if (!kit) throw new SessionInputError(`There is no kit called "${kitSlug}".`);
+	const items = refs.map((ref): RoomItem => {
+		const [kind, id, round] = ref.split(':');
+		if (kind === 'q') {
+			const question = kit.questions.find((q) => q.id === id);
+			if (question) return { kind: 'question', question };
+		} else if (kind === 'p') {
+			const poll = kit.polls.find((p) => p.id === id);
+			if (poll && poll.type === 'pair' && (round === 'before' || round === 'after'))
+				return { kind: 'poll', poll, round };
+			if (poll && poll.type !== 'pair' && round === undefined)
+				return { kind: 'poll', poll, round: null };
+		}
+		throw new SessionInputError(`"${ref}" is not an item of this kit.`);
+	});
+	if (items.length === 0) throw new SessionInputError('Pick at least one question or poll.');
+	return items;
+}
+
+/** The kit's items in a sensible default order: pair polls bracket the questions and other polls. */
+export function defaultItems(ctx: AppContext, kitSlug: string): ItemRef[] {
+	const kit = ctx.kits.get(kitSlug);
+	if (!kit) return [];
+	const pairs = kit.polls.filter((p) => p.type === 'pair').map((p) => p.id);
+	return [
+		...pairs.map((id) => `p:${id}:before`),
+		...kit.questions.map((q) => `q:${q.id}`),
+		...kit.polls.filter((p) => p.type !== 'pair').map((p) => `p:${p.id}`),
+		...pairs.map((id) => `p:${id}:after`)
+	];
+}
+
+export function createSession(
+	ctx: AppContext,
+	input: { kitSlug: string; items: ItemRef[]; settings: Settings },
+	now = Date.now()
+): { code: string; hostToken: string } {
+	const kit = ctx.kits.get(input.kitSlug);
+	if (!kit) throw new SessionInputError(`There is no kit called "${input.kitSlug}".`);
+	const items = resolveItems(ctx, input.kitSlug, input.items);
+	let code = newCode();
+	while (ctx.repo.codeExists(code)) code = newCode();
+	const hostToken = newToken();
+	const state = createRoom({
+		code,
+		kitSlug: kit.slug,
+		kitTitle: kit.meta.title,
+		settings: input.settings,
+		items,
+		now
+	});
+	ctx.repo.createSession(code, hashToken(hostToken), state);
+	return { code, hostToken };
+}

@@ -1,0 +1,40 @@
+/**
+ * Production entry: one Node HTTP server for SvelteKit (adapter-node's handler) and Socket.IO.
+ * Honours PORT (3000), HOST (0.0.0.0), QUORUM_DATA (./data) and QUORUM_KITS (./quizzes).
+ */
+import { createServer } from 'node:http';
+import { networkInterfaces } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { startApp } from './lib/server/app';
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '0.0.0.0';
+
+const { handler } = (await import(pathToFileURL(resolve('build/handler.js')).href)) as {
+	handler: (req: unknown, res: unknown, next?: () => void) => void;
+};
+const server = createServer((req, res) => handler(req, res));
+const app = startApp(server);
+
+server.listen(port, host, () => {
+	const kits = app.ctx.kits.list().length;
+	console.log(`Quorum is running with ${kits} kit(s); database at ${app.ctx.repo.file}`);
+	console.log(`  On this computer:   http://localhost:${port}/`);
+	if (host === '0.0.0.0' || host === '::') {
+		for (const list of Object.values(networkInterfaces())) {
+			for (const a of list ?? []) {
+				if (a.family === 'IPv4' && !a.internal)
+					console.log(`  For students:       http://${a.address}:${port}/join`);
+			}
+		}
+	}
+	console.log(`  Start a session:    http://localhost:${port}/host`);
+});
+
+function shutdown() {
+	server.closeAllConnections?.();
+	void app.close().finally(() => process.exit(0));
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
