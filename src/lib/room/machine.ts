@@ -131,11 +131,22 @@ function close(state: RoomState): StepResult {
 	return ok(next, [{ type: 'coreChanged' }, { type: 'schedule', at: null }]);
 }
 
-/** After anything that can change who is pending: close if no one is left to wait for. */
-function closeIfDone(state: RoomState, effects: Effect[], now: number): StepResult {
+/**
+ * After anything that can change who is pending: close on time, or (after an answer or a
+ * removal only) when everyone connected has answered. Reconnections never close a question:
+ * after a restart the first student back may well have answered already.
+ */
+function closeIfDone(
+	state: RoomState,
+	effects: Effect[],
+	now: number,
+	allAnsweredCloses = false
+): StepResult {
 	if (state.core.phase === 'open' && state.core.pausedAt === null) {
 		const everyone =
-			active(state).filter((p) => p.connected).length > 0 && pending(state).length === 0;
+			allAnsweredCloses &&
+			active(state).filter((p) => p.connected).length > 0 &&
+			pending(state).length === 0;
 		const at = closesAt(state);
 		if (everyone || (at !== null && now >= at)) {
 			const closed = close(state);
@@ -292,7 +303,7 @@ function answer(
 		}
 	}
 	const answers = { ...state.answers, [cmd.item]: { ...state.answers[cmd.item], [p.id]: entry } };
-	return closeIfDone({ ...state, answers }, [{ type: 'answerRecorded', answer: entry }], now);
+	return closeIfDone({ ...state, answers }, [{ type: 'answerRecorded', answer: entry }], now, true);
 }
 
 function findResponse(state: RoomState, responseId: string): Answer | undefined {
@@ -376,7 +387,8 @@ export function step(state: RoomState, cmd: Command, now: number): StepResult {
 			return closeIfDone(
 				setParticipant(state, { ...p, removed: true, connected: false }, effects),
 				effects,
-				now
+				now,
+				true
 			);
 		}
 		case 'extraTime': {
