@@ -45,8 +45,8 @@ if (json) {
 	const header: string[] = [
 		'slug',
 		'title',
-		...QUESTION_TYPES.map((t) => short[t]),
-		...POLL_TYPES.map((t) => short[t]),
+		...QUESTION_TYPES.map((t) => short[t] ?? t),
+		...POLL_TYPES.map((t) => short[t] ?? t),
 		'gloss',
 		'keypts',
 		'status'

@@ -11,10 +11,16 @@ import { startApp } from './lib/server/app';
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 
+// adapter-node assumes https unless told otherwise; this server speaks plain http, so it tells it
+// (a TLS proxy in front keeps its own x-forwarded-proto). Origins then match for form posts.
+process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
 const { handler } = (await import(pathToFileURL(resolve('build/handler.js')).href)) as {
 	handler: (req: unknown, res: unknown, next?: () => void) => void;
 };
-const server = createServer((req, res) => handler(req, res));
+const server = createServer((req, res) => {
+	req.headers['x-forwarded-proto'] ??= 'http';
+	handler(req, res);
+});
 const app = startApp(server);
 
 server.listen(port, host, () => {

@@ -213,7 +213,11 @@ function validResponse(item: RoomItem, r: AnyResponse): boolean {
 			case 'single':
 				return q.type === 'single' && r.choice >= 0 && r.choice < q.choices.length;
 			case 'multiple':
-				return q.type === 'multiple' && r.choices.every((c) => c >= 0 && c < q.choices.length);
+				return (
+					q.type === 'multiple' &&
+					new Set(r.choices).size === r.choices.length &&
+					r.choices.every((c) => c >= 0 && c < q.choices.length)
+				);
 			case 'ordering':
 				return (
 					q.type === 'ordering' &&
@@ -234,6 +238,7 @@ function validResponse(item: RoomItem, r: AnyResponse): boolean {
 		return (
 			r.choices.length >= 1 &&
 			(p.multiple || r.choices.length === 1) &&
+			new Set(r.choices).size === r.choices.length &&
 			r.choices.every((c) => c >= 0 && c < p.options.length)
 		);
 	}
@@ -299,7 +304,9 @@ function answer(
 		};
 		if (cmd.response.type === 'open') {
 			entry.status = 'pending';
-			entry.responseId = cmd.responseId ?? `${cmd.item}-${p.id}`;
+			// Never derived from the participant id: response ids reach other students.
+			entry.responseId =
+				cmd.responseId ?? `${cmd.item}-${Object.keys(state.answers[cmd.item] ?? {}).length + 1}`;
 		}
 	}
 	const answers = { ...state.answers, [cmd.item]: { ...state.answers[cmd.item], [p.id]: entry } };

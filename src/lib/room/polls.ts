@@ -40,17 +40,21 @@ export function normalizeWord(s: string): string {
 	let w = s
 		.normalize('NFKC')
 		.toLowerCase()
+		.replace(/[\u2018\u2019\u02BC]/g, "'")
 		.replace(/[^\p{L}\p{N}\s'-]/gu, '')
 		.replace(/\s+/g, ' ')
 		.trim();
 	w = w
 		.split(' ')
-		.map((part) => {
+		.map((word) => {
+			// Apostrophes and dashes only inside a word ("don't", "cold-war"); no possessive 's.
+			const part = word.replace(/^['-]+|['-]+$/g, '').replace(/'s$/, '');
 			if (part.length > 4 && part.endsWith('ies')) return part.slice(0, -3) + 'y';
 			if (part.length > 3 && part.endsWith('s') && !/(ss|us|is)$/.test(part))
 				return part.slice(0, -1);
 			return part;
 		})
+		.filter((part) => part !== '')
 		.join(' ');
 	return w;
 }

@@ -1,0 +1,235 @@
+/**
+ * Browser side of a live room: one Socket.IO connection per page, opened in `$effect` and closed
+ * in its cleanup (never at module top level, which would run during SSR). The client replaces its
+ * snapshot from the server; it never merges or guesses.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { Ack, ClientToServerEvents, Joined, ServerToClientEvents } from '$lib/protocol';
+import type { HostView, MyView, PublicView, ScreenView } from '$lib/room/view';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type Link = 'connecting' | 'online' | 'offline';
+
+function openSocket(): ClientSocket {
+	return io({ transports: ['websocket', 'polling'], reconnectionDelayMax: 4000 });
+}
+
+function emit<T>(
+	socket: ClientSocket,
+	event: keyof ClientToServerEvents,
+	payload: unknown
+): Promise<Ack<T>> {
+	return new Promise((resolve) => {
+		(socket.emit as (e: string, p: unknown, cb: (r: Ack<T>) => void) => void)(
+			event,
+			payload,
+			resolve
+		);
+	});
+}
+
+/** Offset between the server's clock and ours, from the `serverNow` stamp of each view. */
+class Clock {
+	offset = $state.raw(0);
+	sync(serverNow: number) {
+		this.offset = serverNow - Date.now();
+	}
+	now() {
+		return Date.now() + this.offset;
+	}
+}
+
+const TOKEN_KEY = (code: string) => `quorum:student:${code}`;
+
+export class StudentRoom {
+	view = $state.raw<PublicView | null>(null);
+	me = $state.raw<MyView | null>(null);
+	link = $state.raw<Link>('connecting');
+	error = $state.raw<string | null>(null);
+	removed = $state.raw(false);
+	clock = new Clock();
+	private socket: ClientSocket | null = null;
+
+	constructor(readonly code: string) {}
+
+	get hasToken() {
+		return (
+			typeof localStorage !== 'undefined' && localStorage.getItem(TOKEN_KEY(this.code)) !== null
+		);
+	}
+
+	/** Opens the connection; resumes with the stored token if there is one. Returns the cleanup. */
+	connect(): () => void {
+		const socket = openSocket();
+		this.socket = socket;
+		socket.on('connect', () => {
+			this.link = 'online';
+			if (this.hasToken) void this.resume();
+		});
+		socket.on('disconnect', () => (this.link = 'offline'));
+		socket.on('room:updated', (v) => this.setView(v));
+		socket.on('me:updated', (m) => (this.me = m));
+		socket.on('me:removed', () => {
+			localStorage.removeItem(TOKEN_KEY(this.code));
+			this.removed = true;
+			this.me = null;
+		});
+		return () => {
+			socket.disconnect();
+			this.socket = null;
+		};
+	}
+
+	private setView(v: PublicView) {
+		this.clock.sync(v.serverNow);
+		this.view = v;
+	}
+
+	private accept(data: Joined) {
+		localStorage.setItem(TOKEN_KEY(this.code), data.token);
+		this.setView(data.view);
+		this.me = data.me;
+		this.error = null;
+	}
+
+	private async resume() {
+		const token = localStorage.getItem(TOKEN_KEY(this.code));
+		if (!this.socket || !token) return;
+		const r = await emit<Joined>(this.socket, 'room:join', { code: this.code, token });
+		if (r.ok) return this.accept(r.data);
+		if (r.error === 'bad_token' || r.error === 'removed')
+			localStorage.removeItem(TOKEN_KEY(this.code));
+		if (r.error === 'removed') this.removed = true;
+		this.error = r.message;
+	}
+
+	async join(nickname: string): Promise<boolean> {
+		if (!this.socket) return false;
+		const r = await emit<Joined>(this.socket, 'room:join', { code: this.code, nickname });
+		if (!r.ok) {
+			this.error = r.message;
+			return false;
+		}
+		this.accept(r.data);
+		return true;
+	}
+
+	/** Resolves with null when saved, or the human reason it was not. */
+	async answer(item: number, response: unknown): Promise<string | null> {
+		if (!this.socket?.connected)
+			return 'You are offline. Your answer was not sent; try again when reconnected.';
+		const r = await emit<MyView>(this.socket, 'answer:submit', { code: this.code, item, response });
+		if (r.ok) {
+			this.me = r.data;
+			return null;
+		}
+		return r.message;
+	}
+
+	async upvote(responseId: string): Promise<string | null> {
+		if (!this.socket) return 'You are offline.';
+		const r = await emit<null>(this.socket, 'response:upvote', { code: this.code, responseId });
+		if (r.ok && this.me) this.me = { ...this.me, upvoted: [...this.me.upvoted, responseId] };
+		return r.ok ? null : r.message;
+	}
+
+	forget() {
+		localStorage.removeItem(TOKEN_KEY(this.code));
+	}
+}
+
+const HOST_KEY = (code: string) => `quorum:host:${code}`;
+
+export class HostRoom {
+	view = $state.raw<HostView | null>(null);
+	link = $state.raw<Link>('connecting');
+	error = $state.raw<string | null>(null);
+	clock = new Clock();
+	private socket: ClientSocket | null = null;
+
+	constructor(readonly code: string) {}
+
+	/** The host token arrives once in the URL fragment, then lives in this browser's storage. */
+	static takeToken(code: string): string | null {
+		const m = /key=([\w-]+)/.exec(location.hash);
+		if (m?.[1]) {
+			localStorage.setItem(HOST_KEY(code), m[1]);
+			history.replaceState(null, '', location.pathname);
+		}
+		return localStorage.getItem(HOST_KEY(code));
+	}
+
+	connect(token: string): () => void {
+		const socket = openSocket();
+		this.socket = socket;
+		socket.on('connect', async () => {
+			this.link = 'online';
+			const r = await emit<HostView>(socket, 'host:attach', { code: this.code, hostToken: token });
+			if (r.ok) this.set(r.data);
+			else this.error = r.message;
+		});
+		socket.on('disconnect', () => (this.link = 'offline'));
+		socket.on('host:updated', (v) => this.set(v));
+		return () => socket.disconnect();
+	}
+
+	private set(v: HostView) {
+		this.clock.sync(v.serverNow);
+		this.view = v;
+		this.error = null;
+	}
+
+	async command(command: Record<string, unknown>): Promise<string | null> {
+		if (!this.socket) return 'Not connected.';
+		const r = await emit<null>(this.socket, 'host:command', { code: this.code, command });
+		if (!r.ok) this.error = r.message;
+		return r.ok ? null : r.message;
+	}
+}
+
+export class ScreenRoom {
+	view = $state.raw<ScreenView | null>(null);
+	link = $state.raw<Link>('connecting');
+	error = $state.raw<string | null>(null);
+	clock = new Clock();
+
+	constructor(readonly code: string) {}
+
+	connect(): () => void {
+		const socket = openSocket();
+		socket.on('connect', async () => {
+			this.link = 'online';
+			const r = await emit<ScreenView>(socket, 'screen:watch', { code: this.code });
+			if (r.ok) this.set(r.data);
+			else this.error = r.message;
+		});
+		socket.on('disconnect', () => (this.link = 'offline'));
+		socket.on('screen:updated', (v) => this.set(v));
+		return () => socket.disconnect();
+	}
+
+	private set(v: ScreenView) {
+		this.clock.sync(v.serverNow);
+		this.view = v;
+	}
+}
+
+/** Seconds left until `deadline` (server ms), ticking; null when there is no deadline. */
+export class Countdown {
+	left = $state.raw<number | null>(null);
+	constructor(
+		private clock: Clock,
+		private deadline: () => number | null,
+		private paused: () => boolean
+	) {}
+	run(): () => void {
+		const tick = () => {
+			const d = this.deadline();
+			if (d === null || this.paused()) return void (this.left = this.paused() ? this.left : null);
+			this.left = Math.max(0, Math.ceil((d - this.clock.now()) / 1000));
+		};
+		tick();
+		const t = setInterval(tick, 250);
+		return () => clearInterval(t);
+	}
+}

@@ -1,0 +1,30 @@
+/** Reads the start-a-session form: picked items in the teacher's order, and settings. */
+import type { Settings } from '$lib/room/types';
+
+export function parseSessionForm(
+	data: FormData
+): { kitSlug: string; items: string[]; settings: Settings } | { error: string } {
+	const kitSlug = String(data.get('kit') ?? '');
+	const picked = data.getAll('item').map(String);
+	// Each item has a position field; items keep their listed order unless renumbered.
+	const items = picked
+		.map((ref, i) => ({ ref, pos: Number(data.get(`pos:${ref}`) ?? i + 1) || i + 1, i }))
+		.sort((a, b) => a.pos - b.pos || a.i - b.i)
+		.map((x) => x.ref);
+	if (!kitSlug) return { error: 'Choose a reading kit.' };
+	if (items.length === 0) return { error: 'Pick at least one question or poll.' };
+	const limit = String(data.get('timeLimit') ?? 'none');
+	const timeLimit = limit === 'none' ? null : Number(limit);
+	if (timeLimit !== null && !(timeLimit >= 5 && timeLimit <= 600))
+		return { error: 'Choose a time limit between 5 and 600 seconds, or untimed.' };
+	return {
+		kitSlug,
+		items,
+		settings: {
+			timeLimit,
+			speedScoring: data.get('speedScoring') === 'on',
+			leaderboard: data.get('leaderboard') === 'on',
+			showNames: data.get('showNames') === 'on'
+		}
+	};
+}
