@@ -332,6 +332,8 @@ export function step(state: RoomState, cmd: Command, now: number): StepResult {
 	switch (cmd.type) {
 		case 'join': {
 			if (core.locked) return fail('room_locked');
+			// Ids are the transport's to mint; a known id must never reset someone's points.
+			if (state.participants[cmd.participantId]) return fail('bad_phase');
 			const taken = active(state).some(
 				(p) => p.nickname.toLowerCase() === cmd.nickname.toLowerCase()
 			);

@@ -264,7 +264,7 @@ function pollResults(state: RoomState, role: 'host' | 'screen' | 'student'): Pol
 	const show = role !== 'student' || core.pollRevealed;
 	const results = tallyPoll(item.poll, countable(state, core.current), state.upvotes, {
 		includePending: role === 'host',
-		showNames: role === 'host' || core.settings.showNames,
+		showNames: role === 'host' || (role === 'screen' && core.settings.showNames),
 		nicknames: (id) => state.participants[id]?.nickname ?? '',
 		totalsOnly: !show
 	});
