@@ -15,7 +15,7 @@ export function parseYaml(
 	const lines = new LineCounter();
 	const doc = parseDocument(src, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
 	const errors = doc.errors.map((e) => ({
-		line: (e.linePos?.[0]?.line ?? 1) + lineOffset,
+		line: (e.linePos?.[0]?.line ?? lines.linePos(e.pos[0]).line) + lineOffset,
 		message: e.message.split('\n')[0] ?? e.message
 	}));
 	return { source: { doc, lines, lineOffset }, errors };
