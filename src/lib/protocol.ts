@@ -85,6 +85,8 @@ export interface ClientToServerEvents {
 	'host:command': (p: { code: string; command: HostCommand }, ack: (r: Ack) => void) => void;
 	/** Student: answer the open item once. Acks after the answer is stored. */
 	'answer:submit': (p: AnswerPayload, ack: (r: Ack<MyView>) => void) => void;
+	/** Student, homework: move on to the next item once the current one is answered. */
+	'homework:advance': (p: { code: string }, ack: (r: Ack<MyView>) => void) => void;
 	/** Student: upvote someone else's open response once. */
 	'response:upvote': (p: { code: string; responseId: string }, ack: (r: Ack) => void) => void;
 }

@@ -402,7 +402,8 @@ describe('join, lock, connect', () => {
 			score: 0,
 			correct: 0,
 			streak: 0,
-			bestStreak: 0
+			bestStreak: 0,
+			progress: 0
 		});
 		expect(types(r.effects)).toEqual(['participantJoined', 'schedule']);
 	});

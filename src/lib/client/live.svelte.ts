@@ -52,6 +52,11 @@ export class StudentRoom {
 
 	constructor(readonly code: string) {}
 
+	/** My private token (for the review link); null before joining. */
+	get token(): string | null {
+		return typeof localStorage === 'undefined' ? null : localStorage.getItem(TOKEN_KEY(this.code));
+	}
+
 	get hasToken() {
 		return (
 			typeof localStorage !== 'undefined' && localStorage.getItem(TOKEN_KEY(this.code)) !== null
@@ -124,6 +129,14 @@ export class StudentRoom {
 			return null;
 		}
 		return r.message;
+	}
+
+	/** Homework: on to my next item. */
+	async advance(): Promise<string | null> {
+		if (!this.socket?.connected) return 'You are offline; try again when reconnected.';
+		const r = await emit<MyView>(this.socket, 'homework:advance', { code: this.code });
+		if (r.ok) this.me = r.data;
+		return r.ok ? null : r.message;
 	}
 
 	async upvote(responseId: string): Promise<string | null> {

@@ -78,6 +78,21 @@ export function shuffledPerm(n: number, seed: string): number[] {
 	return perm;
 }
 
+export function isHomework(core: Core): boolean {
+	return core.settings.mode === 'homework';
+}
+
+/** Commands that only make sense when the teacher sets the pace. */
+const TEACHER_PACED = new Set<Command['type']>([
+	'close',
+	'extend',
+	'pause',
+	'resume',
+	'reveal',
+	'leaderboard',
+	'next'
+]);
+
 export function isTimed(state: RoomState): boolean {
 	return state.core.deadline !== null;
 }
@@ -258,6 +273,7 @@ function answer(
 	const p = state.participants[cmd.participantId];
 	if (!p) return fail('not_participant');
 	if (p.removed) return fail('removed');
+	if (isHomework(core)) return homeworkAnswer(state, p, cmd, now);
 	if (cmd.item !== core.current) return fail('wrong_item');
 	if (state.answers[cmd.item]?.[p.id]) return fail('already_answered');
 	if (core.phase !== 'open') return fail('question_closed');
@@ -313,6 +329,81 @@ function answer(
 	return closeIfDone({ ...state, answers }, [{ type: 'answerRecorded', answer: entry }], now, true);
 }
 
+/**
+ * Homework: each student answers the item they are on; the reveal for that student is their own
+ * feedback, so points and counts move at once. No speed scoring, no class-wide close.
+ */
+function homeworkAnswer(
+	state: RoomState,
+	p: Participant,
+	cmd: Extract<Command, { type: 'answer' }>,
+	now: number
+): StepResult {
+	const { core } = state;
+	if (core.phase !== 'open') return fail(core.phase === 'lobby' ? 'bad_phase' : 'question_closed');
+	const due = core.settings.deadline ?? null;
+	if (due !== null && now > due) return fail('time_up');
+	if (cmd.item !== p.progress) return fail('wrong_item');
+	if (state.answers[cmd.item]?.[p.id]) return fail('already_answered');
+	const item = core.items[cmd.item];
+	if (!item) return fail('wrong_item');
+	if (item.kind === 'question' && cmd.response.type !== item.question.type)
+		return fail('wrong_type');
+	if (!validResponse(item, cmd.response)) return fail('invalid_response');
+	let entry: Answer;
+	let participant = p;
+	if (item.kind === 'question') {
+		let response = cmd.response;
+		if (response.type === 'ordering' && item.perm) {
+			const perm = item.perm;
+			response = { type: 'ordering', order: response.order.map((d) => perm[d] ?? -1) };
+		}
+		const g = grade(item.question, response as Parameters<typeof grade>[1]);
+		const earned = points({
+			credit: g.credit,
+			elapsedMs: null,
+			allowedMs: null,
+			speedScoring: false
+		});
+		entry = {
+			participantId: p.id,
+			item: cmd.item,
+			response,
+			at: now,
+			credit: g.credit,
+			points: earned
+		};
+		const streak = g.correct ? p.streak + 1 : 0;
+		participant = {
+			...p,
+			score: p.score + earned,
+			correct: p.correct + (g.correct ? 1 : 0),
+			streak,
+			bestStreak: Math.max(p.bestStreak, streak)
+		};
+	} else {
+		entry = {
+			participantId: p.id,
+			item: cmd.item,
+			response: cmd.response,
+			at: now,
+			credit: null,
+			points: 0
+		};
+		if (cmd.response.type === 'open') {
+			entry.status = 'pending';
+			entry.responseId =
+				cmd.responseId ?? `${cmd.item}-${Object.keys(state.answers[cmd.item] ?? {}).length + 1}`;
+		}
+	}
+	const answers = { ...state.answers, [cmd.item]: { ...state.answers[cmd.item], [p.id]: entry } };
+	const participants = { ...state.participants, [p.id]: participant };
+	return ok({ ...state, answers, participants }, [
+		{ type: 'answerRecorded', answer: entry },
+		{ type: 'participantsChanged', ids: [p.id] }
+	]);
+}
+
 function findResponse(state: RoomState, responseId: string): Answer | undefined {
 	for (const byPid of Object.values(state.answers)) {
 		for (const a of Object.values(byPid)) if (a.responseId === responseId) return a;
@@ -329,6 +420,7 @@ export function step(state: RoomState, cmd: Command, now: number): StepResult {
 	const { core } = state;
 	if (core.phase === 'ended' && cmd.type !== 'connect' && cmd.type !== 'disconnect')
 		return fail('room_ended');
+	if (isHomework(core) && TEACHER_PACED.has(cmd.type)) return fail('bad_phase');
 	switch (cmd.type) {
 		case 'join': {
 			if (core.locked) return fail('room_locked');
@@ -348,7 +440,8 @@ export function step(state: RoomState, cmd: Command, now: number): StepResult {
 				score: 0,
 				correct: 0,
 				streak: 0,
-				bestStreak: 0
+				bestStreak: 0,
+				progress: 0
 			};
 			const next = {
 				...state,
@@ -386,7 +479,23 @@ export function step(state: RoomState, cmd: Command, now: number): StepResult {
 		}
 		case 'start':
 			if (core.phase !== 'lobby') return fail('bad_phase');
+			if (isHomework(core)) {
+				const next = withCore(state, { phase: 'open', current: 0, openedAt: now });
+				return ok(next, [
+					{ type: 'coreChanged' },
+					{ type: 'schedule', at: core.settings.deadline ?? null }
+				]);
+			}
 			return openItem(state, 0, now);
+		case 'advance': {
+			const p = state.participants[cmd.participantId];
+			if (!p || p.removed) return fail('not_participant');
+			if (!isHomework(core) || core.phase !== 'open') return fail('bad_phase');
+			if (p.progress >= core.items.length) return fail('wrong_item');
+			if (!state.answers[p.progress]?.[p.id]) return fail('invalid_response');
+			const effects: Effect[] = [];
+			return ok(setParticipant(state, { ...p, progress: p.progress + 1 }, effects), effects);
+		}
 		case 'lock':
 			return ok(withCore(state, { locked: cmd.locked }), [{ type: 'coreChanged' }]);
 		case 'remove': {
@@ -468,6 +577,15 @@ export function step(state: RoomState, cmd: Command, now: number): StepResult {
 		}
 		case 'tick':
 			if (core.phase !== 'open') return ok(state);
+			if (isHomework(core)) {
+				const due = core.settings.deadline ?? null;
+				if (due !== null && now >= due)
+					return ok(withCore(state, { phase: 'ended' }), [
+						{ type: 'coreChanged' },
+						{ type: 'schedule', at: null }
+					]);
+				return ok(state, [{ type: 'schedule', at: due }]);
+			}
 			return closeIfDone(state, [], now);
 	}
 }

@@ -13,6 +13,10 @@ export interface Settings {
 	speedScoring: boolean;
 	leaderboard: boolean;
 	showNames: boolean;
+	/** Live (teacher-paced, the default) or homework (student-paced, answers open until the deadline). */
+	mode?: 'live' | 'homework';
+	/** Homework: when the session ends by itself (server ms); null or absent: no deadline. */
+	deadline?: number | null;
 }
 
 export type RoomItem =
@@ -34,6 +38,8 @@ export interface Participant {
 	correct: number;
 	streak: number;
 	bestStreak: number;
+	/** Homework: index of the item this student is on (items.length when done). */
+	progress: number;
 }
 
 export type PollResponse =
@@ -99,6 +105,8 @@ export type Command =
 			responseId?: string;
 	  }
 	| { type: 'upvote'; participantId: string; responseId: string }
+	/** Homework: the student moves on to their next item. */
+	| { type: 'advance'; participantId: string }
 	| { type: 'start' }
 	| { type: 'lock'; locked: boolean }
 	| { type: 'remove'; participantId: string }

@@ -21,7 +21,7 @@ import type {
 	RoomState,
 	Settings
 } from './types';
-import { deadlineFor } from './machine';
+import { deadlineFor, isHomework } from './machine';
 
 export type PublicItem =
 	| {
@@ -108,6 +108,8 @@ export interface MyView {
 	/** Open polls: my own response's id, and the responses I upvoted. */
 	responseId: string | null;
 	upvoted: string[];
+	/** Homework only: this student's own item and, once answered, its feedback. */
+	hw: { item: PublicItem | null; reveal: QuestionReveal | null; done: boolean } | null;
 }
 
 export interface HostView extends PublicView {
@@ -123,6 +125,8 @@ export interface HostView extends PublicView {
 		score: number;
 		correct: number;
 		answered: boolean;
+		/** Homework: the item this student is on. */
+		progress: number;
 	}[];
 }
 
@@ -191,10 +195,11 @@ function displayCorrect(item: Extract<RoomItem, { kind: 'question' }>): AnyRespo
 
 function questionReveal(
 	state: RoomState,
-	item: Extract<RoomItem, { kind: 'question' }>
+	item: Extract<RoomItem, { kind: 'question' }>,
+	index = state.core.current
 ): QuestionReveal {
 	const q = item.question;
-	const answers = countable(state, state.core.current);
+	const answers = countable(state, index);
 	let distribution: number[] | null = null;
 	if (q.type === 'single' || q.type === 'multiple') {
 		distribution = q.choices.map(() => 0);
@@ -291,7 +296,7 @@ export function publicView(
 		phase: core.phase,
 		current: core.current,
 		itemCount: core.items.length,
-		item: item && core.phase !== 'ended' ? publicItem(item) : null,
+		item: item && core.phase !== 'ended' && !isHomework(core) ? publicItem(item) : null,
 		settings: core.settings,
 		locked: core.locked,
 		openedAt: core.openedAt,
@@ -301,7 +306,7 @@ export function publicView(
 			revealed && item?.kind === 'question' && core.phase !== 'ended'
 				? questionReveal(state, item)
 				: null,
-		poll: core.phase === 'ended' ? null : pollResults(state, role),
+		poll: core.phase === 'ended' || isHomework(core) ? null : pollResults(state, role),
 		leaderboard: showBoard ? standings(state).rows.slice(0, 5) : null,
 		players: Object.values(state.participants).filter((p) => !p.removed).length,
 		serverNow: now
@@ -312,9 +317,14 @@ export function myView(state: RoomState, id: string, ranks: Map<string, number>)
 	const p = state.participants[id];
 	if (!p) return null;
 	const { core } = state;
-	const a = state.answers[core.current]?.[id] ?? null;
-	const item = core.items[core.current];
-	const revealed = core.phase === 'revealed' || core.phase === 'leaderboard';
+	const homework = isHomework(core);
+	// In homework every student is on their own item, and answering it is their reveal.
+	const index = homework ? p.progress : core.current;
+	const a = state.answers[index]?.[id] ?? null;
+	const item = core.items[index];
+	const revealed = homework
+		? a !== null
+		: core.phase === 'revealed' || core.phase === 'leaderboard';
 	let response = a?.response ?? null;
 	// Ordering answers are stored in the kit's order; hand back what the student placed.
 	if (response?.type === 'ordering' && item?.kind === 'question' && item.perm) {
@@ -337,7 +347,17 @@ export function myView(state: RoomState, id: string, ranks: Map<string, number>)
 				? { correct: a?.credit === 1, credit: a?.credit ?? 0, points: a?.points ?? 0 }
 				: null,
 		removed: p.removed,
-		item: core.current,
+		item: index,
+		hw: homework
+			? {
+					item: item && core.phase === 'open' ? publicItem(item) : null,
+					reveal:
+						a && item?.kind === 'question'
+							? { ...questionReveal(state, item, index), distribution: null }
+							: null,
+					done: index >= core.items.length
+				}
+			: null,
 		responseId: a?.responseId ?? null,
 		upvoted: Object.entries(state.upvotes)
 			.filter(([, voters]) => voters.includes(id))
@@ -356,7 +376,8 @@ export function hostView(state: RoomState, now: number): HostView {
 		extraTime: p.extraTime,
 		score: p.score,
 		correct: p.correct,
-		answered: Boolean(answered[p.id])
+		answered: Boolean(answered[p.id]),
+		progress: p.progress
 	}));
 	return {
 		...publicView(state, now, 'host'),

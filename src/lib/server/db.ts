@@ -27,6 +27,8 @@ export interface Repository {
 	insertParticipant(code: string, p: Participant, tokenHash: string): void;
 	saveParticipants(code: string, ps: Participant[]): void;
 	participantByToken(code: string, tokenHash: string): string | null;
+	/** For private links: the participant and session a token belongs to, in any session. */
+	findToken(tokenHash: string): { code: string; participantId: string } | null;
 	insertAnswer(code: string, a: Answer): void;
 	setStatus(code: string, responseId: string, status: string): void;
 	insertUpvote(code: string, responseId: string, voterId: string): void;
@@ -62,7 +64,8 @@ CREATE TABLE IF NOT EXISTS participants (
 	score INTEGER NOT NULL DEFAULT 0,
 	correct INTEGER NOT NULL DEFAULT 0,
 	streak INTEGER NOT NULL DEFAULT 0,
-	best_streak INTEGER NOT NULL DEFAULT 0
+	best_streak INTEGER NOT NULL DEFAULT 0,
+	progress INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS participants_code ON participants(code);
 CREATE TABLE IF NOT EXISTS answers (
@@ -85,6 +88,15 @@ CREATE TABLE IF NOT EXISTS upvotes (
 );
 `;
 
+/** Columns added after the first release, for databases created before them. */
+function migrate(db: Database.Database) {
+	const columns = (db.prepare('PRAGMA table_info(participants)').all() as { name: string }[]).map(
+		(c) => c.name
+	);
+	if (!columns.includes('progress'))
+		db.exec('ALTER TABLE participants ADD COLUMN progress INTEGER NOT NULL DEFAULT 0');
+}
+
 export function dataDir(): string {
 	return resolve(process.env.QUORUM_DATA ?? 'data');
 }
@@ -96,6 +108,7 @@ export function openDatabase(file = join(dataDir(), 'quorum.db')): Repository {
 	db.pragma('synchronous = NORMAL');
 	db.pragma('foreign_keys = ON');
 	db.exec(SCHEMA);
+	migrate(db);
 
 	const q = {
 		exists: db.prepare('SELECT 1 FROM sessions WHERE code = ?'),
@@ -105,15 +118,16 @@ export function openDatabase(file = join(dataDir(), 'quorum.db')): Repository {
 		session: db.prepare('SELECT host_token_hash, core_json FROM sessions WHERE code = ?'),
 		saveCore: db.prepare('UPDATE sessions SET core_json = ?, updated_at = ? WHERE code = ?'),
 		insertParticipant: db.prepare(
-			`INSERT INTO participants (id, code, token_hash, nickname, joined_at, extra_time, removed, score, correct, streak, best_streak)
-			 VALUES (@id, @code, @tokenHash, @nickname, @joinedAt, @extraTime, @removed, @score, @correct, @streak, @bestStreak)`
+			`INSERT INTO participants (id, code, token_hash, nickname, joined_at, extra_time, removed, score, correct, streak, best_streak, progress)
+			 VALUES (@id, @code, @tokenHash, @nickname, @joinedAt, @extraTime, @removed, @score, @correct, @streak, @bestStreak, @progress)`
 		),
 		saveParticipant: db.prepare(
 			`UPDATE participants SET extra_time = @extraTime, removed = @removed, score = @score, correct = @correct,
-			 streak = @streak, best_streak = @bestStreak WHERE id = @id AND code = @code`
+			 streak = @streak, best_streak = @bestStreak, progress = @progress WHERE id = @id AND code = @code`
 		),
 		participants: db.prepare('SELECT * FROM participants WHERE code = ? ORDER BY joined_at'),
 		byToken: db.prepare('SELECT id FROM participants WHERE code = ? AND token_hash = ?'),
+		anyToken: db.prepare('SELECT id, code FROM participants WHERE token_hash = ?'),
 		insertAnswer: db.prepare(
 			`INSERT INTO answers (code, item, participant_id, response_json, at, credit, points, status, response_id)
 			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -159,7 +173,8 @@ export function openDatabase(file = join(dataDir(), 'quorum.db')): Repository {
 					score: Number(r.score),
 					correct: Number(r.correct),
 					streak: Number(r.streak),
-					bestStreak: Number(r.best_streak)
+					bestStreak: Number(r.best_streak),
+					progress: Number(r.progress)
 				};
 			}
 			const answers: RoomState['answers'] = {};
@@ -198,6 +213,10 @@ export function openDatabase(file = join(dataDir(), 'quorum.db')): Repository {
 		participantByToken(code, tokenHash) {
 			const row = q.byToken.get(code, tokenHash) as { id: string } | undefined;
 			return row?.id ?? null;
+		},
+		findToken(tokenHash) {
+			const row = q.anyToken.get(tokenHash) as { id: string; code: string } | undefined;
+			return row ? { code: row.code, participantId: row.id } : null;
 		},
 		insertAnswer(code, a) {
 			q.insertAnswer.run(

@@ -186,6 +186,18 @@ export function attachRealtime(
 			return me ? { ok: true, data: me } : errorAck('internal');
 		});
 
+		on(socket, 'homework:advance', WatchSchema, (p) => {
+			const id = socket.data.participantId;
+			if (socket.data.role !== 'student' || socket.data.code !== p.code || !id)
+				return errorAck('not_joined');
+			const room = hub.get(p.code);
+			if (!room) return errorAck('no_room');
+			const r = hub.run(p.code, { type: 'advance', participantId: id });
+			if (!r.ok) return errorAck(r.error);
+			const me = myView(room.state, id, standings(room.state).ranks);
+			return me ? { ok: true, data: me } : errorAck('internal');
+		});
+
 		on(socket, 'response:upvote', UpvoteSchema, (p) => {
 			const id = socket.data.participantId;
 			if (socket.data.role !== 'student' || socket.data.code !== p.code || !id)

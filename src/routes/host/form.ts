@@ -2,7 +2,8 @@
 import type { Settings } from '$lib/room/types';
 
 export function parseSessionForm(
-	data: FormData
+	data: FormData,
+	now = Date.now()
 ): { kitSlug: string; items: string[]; settings: Settings } | { error: string } {
 	const kitSlug = String(data.get('kit') ?? '');
 	const picked = data.getAll('item').map(String);
@@ -17,10 +18,18 @@ export function parseSessionForm(
 	const timeLimit = limit === 'none' ? null : Number(limit);
 	if (timeLimit !== null && !(timeLimit >= 5 && timeLimit <= 600))
 		return { error: 'Choose a time limit between 5 and 600 seconds, or untimed.' };
+	const homework = data.get('mode') === 'homework';
+	const due = String(data.get('deadline') ?? '').trim();
+	// A datetime-local value, read in the server's time zone (the teacher's own machine).
+	const deadline = homework && due ? new Date(due).getTime() : null;
+	if (deadline !== null && !(deadline > now))
+		return { error: 'Choose a deadline in the future, or leave it empty.' };
 	return {
 		kitSlug,
 		items,
 		settings: {
+			mode: homework ? 'homework' : 'live',
+			deadline,
 			timeLimit,
 			speedScoring: data.get('speedScoring') === 'on',
 			leaderboard: data.get('leaderboard') === 'on',

@@ -1,0 +1,80 @@
+/**
+ * A student's own review after a session: only questions already revealed to the class, only
+ * their own answers. Reads the database (not live memory), so any process can serve it.
+ */
+import type { Evidence } from '../kit/types';
+import { describeCorrect, describeResponse } from '../room/describe';
+import type { Response } from '../scoring';
+import type { AppContext } from './context';
+import { hashToken } from './tokens';
+
+export interface ReviewItem {
+	index: number;
+	questionId: string;
+	prompt: string;
+	yours: string;
+	correct: string;
+	credit: number;
+	explanation: string;
+	evidence: Evidence[];
+}
+
+export interface Review {
+	code: string;
+	kitSlug: string;
+	kitTitle: string;
+	nickname: string;
+	score: number;
+	correct: number;
+	asked: number;
+	ended: boolean;
+	missed: ReviewItem[];
+}
+
+export function buildReview(ctx: AppContext, token: string): Review | null {
+	const found = ctx.repo.findToken(hashToken(token));
+	if (!found) return null;
+	const session = ctx.repo.loadSession(found.code);
+	const me = session?.state.participants[found.participantId];
+	if (!session || !me || me.removed) return null;
+	const { core, answers } = session.state;
+	const homework = core.settings.mode === 'homework';
+	const revealedUpTo =
+		core.phase === 'ended' || homework
+			? core.items.length - 1
+			: core.phase === 'revealed' || core.phase === 'leaderboard'
+				? core.current
+				: core.current - 1;
+	const missed: ReviewItem[] = [];
+	let asked = 0;
+	core.items.forEach((item, index) => {
+		if (item.kind !== 'question' || index > revealedUpTo) return;
+		const a = answers[index]?.[me.id];
+		// Homework: only what this student has reached counts as asked.
+		if (homework && !a) return;
+		asked += 1;
+		if (a?.credit === 1) return;
+		const q = item.question;
+		missed.push({
+			index,
+			questionId: q.id,
+			prompt: q.prompt,
+			yours: describeResponse(q, (a?.response as Response | undefined) ?? null),
+			correct: describeCorrect(q),
+			credit: a?.credit ?? 0,
+			explanation: q.explanation,
+			evidence: q.evidenceRefs
+		});
+	});
+	return {
+		code: core.code,
+		kitSlug: core.kitSlug,
+		kitTitle: core.kitTitle,
+		nickname: me.nickname,
+		score: me.score,
+		correct: me.correct,
+		asked,
+		ended: core.phase === 'ended',
+		missed
+	};
+}

@@ -1,0 +1,149 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+	call,
+	client,
+	closeClients,
+	expectOk,
+	newSession,
+	nextEvent,
+	sleep,
+	startServer,
+	type TestServer
+} from './harness';
+import { buildReview } from '../../src/lib/server/review';
+import type { Kit } from '../../src/lib/kit/types';
+
+let server: TestServer;
+let kit: Kit;
+beforeAll(async () => {
+	server = await startServer();
+	kit = server.app.ctx.kits.get('hitting-rock-bottom')!;
+});
+afterAll(async () => {
+	closeClients();
+	await server.stop();
+});
+afterEach(() => closeClients());
+
+const singles = () => kit.questions.filter((q) => q.type === 'single').slice(0, 3);
+const right = (i: number) => ({
+	type: 'single' as const,
+	choice: 'ABCDEFGH'.indexOf((singles()[i] as { answer: string }).answer)
+});
+const wrong = (i: number) => ({
+	type: 'single' as const,
+	choice: ('ABCDEFGH'.indexOf((singles()[i] as { answer: string }).answer) + 1) % 4
+});
+
+describe('homework sessions', () => {
+	it('students work at their own pace, see feedback only for what they answered, and the teacher sees progress', async () => {
+		const { code, hostToken } = newSession(
+			server,
+			{ mode: 'homework', timeLimit: null },
+			singles().map((q) => `q:${q.id}`)
+		);
+		const host = client(server.url);
+		expectOk(await call(host, 'host:attach', { code, hostToken }));
+		const a = client(server.url);
+		const b = client(server.url);
+		const ja = expectOk(await call(a, 'room:join', { code, nickname: 'Ada' }));
+		expectOk(await call(b, 'room:join', { code, nickname: 'Ben' }));
+		// Not started yet.
+		expect(await call(a, 'answer:submit', { code, item: 0, response: right(0) })).toMatchObject({
+			ok: false,
+			error: 'bad_phase'
+		});
+		expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));
+		// Teacher-paced commands make no sense here.
+		expect(await call(host, 'host:command', { code, command: { type: 'reveal' } })).toMatchObject({
+			ok: false,
+			error: 'bad_phase'
+		});
+
+		// Before answering, a student's own item carries no correctness data.
+		const resumed = expectOk(
+			await call(client(server.url), 'room:join', { code, token: ja.token })
+		);
+		expect(resumed.me.hw?.item?.id).toBe(singles()[0]!.id);
+		expect(resumed.me.hw?.reveal).toBeNull();
+		expect(JSON.stringify(resumed)).not.toContain(singles()[0]!.explanation.slice(0, 30));
+
+		const fed = expectOk(await call(a, 'answer:submit', { code, item: 0, response: right(0) }));
+		expect(fed.result).toMatchObject({ correct: true, points: 1000 });
+		expect(fed.hw?.reveal?.explanation).toBe(singles()[0]!.explanation);
+		expect(fed.hw?.reveal?.distribution).toBeNull();
+		expect(await call(a, 'answer:submit', { code, item: 1, response: right(1) })).toMatchObject({
+			ok: false,
+			error: 'wrong_item'
+		});
+		expect(await call(a, 'answer:submit', { code, item: 0, response: right(0) })).toMatchObject({
+			ok: false,
+			error: 'already_answered'
+		});
+		expect(await call(b, 'homework:advance', { code })).toMatchObject({
+			ok: false,
+			error: 'invalid_response'
+		});
+		const moved = expectOk(await call(a, 'homework:advance', { code }));
+		expect(moved.item).toBe(1);
+		expectOk(await call(a, 'answer:submit', { code, item: 1, response: wrong(1) }));
+
+		const seen = await nextEvent(host, 'host:updated', (v) =>
+			v.roster.some((p) => p.nickname === 'Ada' && p.progress === 1 && p.correct === 1)
+		);
+		expect(seen.roster.find((p) => p.nickname === 'Ben')?.progress).toBe(0);
+
+		// The review link lists only what Ada got wrong, with the evidence.
+		const review = buildReview(server.app.ctx, ja.token)!;
+		expect(review.asked).toBe(2);
+		expect(review.missed.map((m) => m.questionId)).toEqual([singles()[1]!.id]);
+		expect(review.missed[0]!.evidence[0]!.anchor).toMatch(/^p-\d+$/);
+		expect(buildReview(server.app.ctx, 'no-such-token-xxxxxxxxxxxxxxx')).toBeNull();
+	});
+
+	it('ends by itself at the deadline and refuses later answers', async () => {
+		const { code, hostToken } = newSession(
+			server,
+			{ mode: 'homework', timeLimit: null, deadline: Date.now() + 600 },
+			singles().map((q) => `q:${q.id}`)
+		);
+		const host = client(server.url);
+		expectOk(await call(host, 'host:attach', { code, hostToken }));
+		const a = client(server.url);
+		expectOk(await call(a, 'room:join', { code, nickname: 'Ada' }));
+		expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));
+		await nextEvent(host, 'host:updated', (v) => v.phase === 'ended', 3000);
+		expect(await call(a, 'answer:submit', { code, item: 0, response: right(0) })).toMatchObject({
+			ok: false,
+			error: 'room_ended'
+		});
+	});
+});
+
+describe('review after a live session', () => {
+	it('shows only revealed questions, and only my own misses', async () => {
+		const { code, hostToken } = newSession(
+			server,
+			{ timeLimit: null },
+			singles().map((q) => `q:${q.id}`)
+		);
+		const host = client(server.url);
+		expectOk(await call(host, 'host:attach', { code, hostToken }));
+		const a = client(server.url);
+		const ja = expectOk(await call(a, 'room:join', { code, nickname: 'Ada' }));
+		expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));
+		expectOk(await call(a, 'answer:submit', { code, item: 0, response: wrong(0) }));
+		await sleep(20);
+		// Not revealed yet: nothing to review.
+		expect(buildReview(server.app.ctx, ja.token)!.missed).toEqual([]);
+		expectOk(await call(host, 'host:command', { code, command: { type: 'reveal' } }));
+		expectOk(await call(host, 'host:command', { code, command: { type: 'next' } }));
+		const r = buildReview(server.app.ctx, ja.token)!;
+		expect(r.missed.map((m) => m.questionId)).toEqual([singles()[0]!.id]);
+		expect(r.missed[0]!.yours).toMatch(/^[A-D]\. /);
+		expectOk(await call(host, 'host:command', { code, command: { type: 'end' } }));
+		expect(buildReview(server.app.ctx, ja.token)!.missed.map((m) => m.questionId)).toEqual(
+			singles().map((q) => q.id)
+		);
+	});
+});
