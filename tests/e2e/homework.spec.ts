@@ -1,0 +1,93 @@
+import { test, expect, type Browser, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+async function noAxeViolations(page: Page) {
+	const result = await new AxeBuilder({ page }).analyze();
+	expect(
+		result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)
+	).toEqual([]);
+}
+
+async function phone(browser: Browser) {
+	const ctx = await browser.newContext({
+		viewport: { width: 360, height: 740 },
+		isMobile: true,
+		hasTouch: true
+	});
+	return ctx.newPage();
+}
+
+/** Answers the current single-choice item with its first choice, then moves on. */
+async function answerAndNext(page: Page) {
+	await page.getByRole('radio').first().check();
+	await page.getByRole('button', { name: 'Submit answer' }).click();
+	await expect(page.getByText(/Correct —|Partly right|Not quite/)).toBeVisible();
+	await page.getByRole('button', { name: /Next item|Finish/ }).click();
+}
+
+test('a homework session: two students at different points, the teacher watching, a review link on another device', async ({
+	browser
+}) => {
+	const teacher = await (
+		await browser.newContext({ viewport: { width: 1280, height: 800 } })
+	).newPage();
+	await teacher.goto('/host?kit=hitting-rock-bottom');
+	const items = teacher.locator('ol.items li');
+	const count = await items.count();
+	let kept = 0;
+	for (let i = 0; i < count; i++) {
+		const li = items.nth(i);
+		if ((await li.textContent())?.includes('Question · Choose one') && kept < 3) kept++;
+		else await li.getByRole('checkbox').uncheck();
+	}
+	await teacher.getByLabel(/Homework: students work/).check();
+	await teacher.getByRole('button', { name: 'Create session' }).click();
+	await expect(teacher).toHaveURL(/\/room\/[A-Z2-9]{6}\/host$/);
+	const code = /room\/([A-Z2-9]{6})/.exec(teacher.url())![1]!;
+
+	const ada = await phone(browser);
+	await ada.goto(`/room/${code}?name=Ada`);
+	await expect(ada.getByRole('heading', { name: 'You’re in!' })).toBeVisible();
+	const ben = await phone(browser);
+	await ben.goto(`/room/${code}?name=Ben`);
+	await expect(ben.getByRole('heading', { name: 'You’re in!' })).toBeVisible();
+	await teacher.getByRole('button', { name: 'Start' }).click();
+	await expect(teacher.getByRole('heading', { name: 'Homework in progress' })).toBeVisible();
+
+	await expect(ada.getByText('Item 1 of 3 ·')).toBeVisible();
+	await noAxeViolations(ada);
+	await answerAndNext(ada);
+	await expect(ada.getByText('Item 2 of 3 ·')).toBeVisible();
+	await answerAndNext(ada);
+	await answerAndNext(ben);
+
+	// The teacher sees who is on which item.
+	await expect(teacher.getByRole('row', { name: /Ada/ })).toContainText('3 of 3');
+	await expect(teacher.getByRole('row', { name: /Ben/ })).toContainText('2 of 3');
+	await noAxeViolations(teacher);
+
+	// Ada reloads and resumes where she was.
+	await ada.reload();
+	await expect(ada.getByText('Item 3 of 3 ·')).toBeVisible();
+	await answerAndNext(ada);
+	await expect(ada.getByRole('heading', { name: 'All done!' })).toBeVisible();
+	await expect(teacher.getByText('1 of 2 finished')).toBeVisible();
+
+	// The review link opens in a fresh browser (another device) and shows only her misses.
+	const href = await ada.getByRole('link', { name: 'Review what I missed' }).getAttribute('href');
+	expect(href).toMatch(/^\/review\/[\w-]{20,}$/);
+	const other = await phone(browser);
+	await other.goto(href!);
+	await expect(other.getByRole('heading', { name: 'What to look at again' })).toBeVisible();
+	await expect(other.getByText(/of 3 correct/)).toBeVisible();
+	await noAxeViolations(other);
+	const missed = await other.locator('ol.missed > li').count();
+	if (missed > 0) {
+		await expect(other.getByRole('link', { name: /Read it in paragraph/ }).first()).toBeVisible();
+		await other.getByRole('button', { name: /Add these/ }).click();
+		await expect(other.getByText(/to your review queue on this device/)).toBeVisible();
+	}
+	const missing = await phone(browser);
+	const res = await missing.goto('/review/not-a-real-token-aaaaaaaaaaaa');
+	expect(res?.status()).toBe(404);
+});
