@@ -8,7 +8,7 @@
  * sockets.
  */
 import type { Server } from 'socket.io';
-import { step } from '../room/machine';
+import { isHomework, step } from '../room/machine';
 import type { Command, Effect, RoomError, RoomState } from '../room/types';
 import { hostView, myView, publicView, screenView, standings } from '../room/view';
 import type { ClientToServerEvents, ServerToClientEvents } from '../protocol';
@@ -123,6 +123,9 @@ export class RoomHub {
 		}
 		if (core) this.broadcast(code, room);
 		else this.soon(code, room);
+		// Homework: each student's item lives in their own view, so a start or an end reaches
+		// each of them individually.
+		if (core && isHomework(room.state.core)) everyone = true;
 		if (everyone) {
 			const { ranks } = standings(room.state);
 			for (const id of Object.keys(room.state.participants)) this.sendMe(code, room, id, ranks);
