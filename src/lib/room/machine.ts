@@ -465,7 +465,10 @@ export function step(state: RoomState, cmd: Command, now: number): StepResult {
 		case 'upvote': {
 			const voter = state.participants[cmd.participantId];
 			if (!voter || voter.removed) return fail('not_participant');
-			const target = findResponse(state, cmd.responseId);
+			// Only the open discussion's responses can be upvoted; a scan of that item alone.
+			const target = Object.values(state.answers[core.current] ?? {}).find(
+				(a) => a.responseId === cmd.responseId
+			);
 			if (!target || target.status === 'hidden' || target.status === 'pending')
 				return fail('not_found');
 			if (target.participantId === voter.id) return fail('own_response');

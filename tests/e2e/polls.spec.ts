@@ -1,0 +1,169 @@
+import { test, expect, type Browser, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+async function noAxeViolations(page: Page) {
+	const result = await new AxeBuilder({ page }).analyze();
+	expect(
+		result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)
+	).toEqual([]);
+}
+
+async function student(browser: Browser, code: string, name: string) {
+	const ctx = await browser.newContext({
+		viewport: { width: 360, height: 740 },
+		isMobile: true,
+		hasTouch: true
+	});
+	const page = await ctx.newPage();
+	await page.goto('/join');
+	await page.getByLabel('Session code').fill(code.toLowerCase());
+	await page.getByLabel('Nickname').fill(name);
+	await page.getByRole('button', { name: 'Join' }).click();
+	await expect(page.getByRole('heading', { name: 'You’re in!' })).toBeVisible();
+	return page;
+}
+
+async function vote(page: Page, answer: string) {
+	await page.getByRole('radio', { name: answer, exact: true }).check();
+	await page.getByRole('button', { name: 'Send' }).click();
+	await expect(page.getByText('Answer saved.').first()).toBeVisible();
+}
+
+const ADA = 'Moscow chose the moment well, because Washington was busy with its own election.';
+const BEN = 'It was a blunder that threw away every gain Russia had made in Syria that year.';
+
+test('a teacher, a projector and two students run a before/after pair and an argument poll', async ({
+	browser
+}) => {
+	const teacher = await (
+		await browser.newContext({ viewport: { width: 1280, height: 800 } })
+	).newPage();
+	await teacher.goto('/host?kit=hitting-rock-bottom');
+	// Keep the pair (before and after) and the first open poll: untick everything else.
+	const items = teacher.locator('ol.items li');
+	const count = await items.count();
+	let openKept = false;
+	for (let i = 0; i < count; i++) {
+		const li = items.nth(i);
+		const text = (await li.textContent()) ?? '';
+		const pair = /Poll · How far do you agree\? · (before|after)/.test(text);
+		const open = !openKept && text.includes('Poll · Your argument in one sentence');
+		if (open) openKept = true;
+		if (!pair && !open) await li.getByRole('checkbox').uncheck();
+	}
+	await expect(items.getByRole('checkbox', { checked: true })).toHaveCount(3);
+	await teacher.getByRole('button', { name: 'Create session' }).click();
+	await expect(teacher).toHaveURL(/\/room\/[A-Z2-9]{6}\/host$/);
+	const code = /room\/([A-Z2-9]{6})/.exec(teacher.url())![1]!;
+
+	const screen = await (
+		await browser.newContext({ viewport: { width: 1280, height: 720 } })
+	).newPage();
+	await screen.goto(`/room/${code}/screen`);
+	await expect(screen.getByText(`${code.slice(0, 3)} ${code.slice(3)}`)).toBeVisible();
+
+	const ada = await student(browser, code, 'Ada');
+	const ben = await student(browser, code, 'Ben');
+	await expect(screen.getByText('2 joined')).toBeVisible();
+
+	// Before the discussion: both vote on the scale.
+	await teacher.getByRole('button', { name: 'Start' }).click();
+	for (const page of [ada, ben])
+		await expect(page.getByText('Item 1 of 3 · How far do you agree? · before')).toBeVisible();
+	await expect(
+		ada.getByRole('group', { name: 'How far do you agree with the claim?' })
+	).toBeVisible();
+	await noAxeViolations(ada);
+	await vote(ada, 'Disagree');
+	await expect(teacher.getByText('1 of 2 answered')).toBeVisible();
+	await expect(screen.getByText('1 of 2 answered')).toBeVisible();
+	await vote(ben, 'Agree');
+	// Everyone connected has answered: the poll closes by itself, the teacher only reveals.
+	await expect(teacher.getByRole('button', { name: 'Close now' })).toHaveCount(0);
+	await expect(teacher.getByText('2 answered.')).toBeVisible();
+	await expect(teacher.getByText('2 responses')).toBeVisible();
+	await noAxeViolations(teacher);
+	await expect(screen.getByText('2 responses')).toBeVisible();
+	// Students see the class result only after the reveal.
+	await expect(ada.getByRole('figure')).toHaveCount(0);
+	await teacher.getByRole('button', { name: 'Reveal' }).click();
+	for (const page of [ada, ben])
+		await expect(page.getByRole('figure').filter({ hasText: 'Agreement' })).toBeVisible();
+	await noAxeViolations(ben);
+	await noAxeViolations(screen);
+
+	// The argument round: each writes one sentence with a side.
+	await teacher.getByRole('button', { name: 'Next item' }).click();
+	for (const [page, text, side] of [
+		[ada, ADA, 'For the claim'],
+		[ben, BEN, 'Against the claim']
+	] as const) {
+		await expect(page.getByText('Item 2 of 3 · Your argument in one sentence')).toBeVisible();
+		await page.getByRole('radio', { name: side }).check();
+		await page.getByLabel('Your argument in one sentence').fill(text);
+		if (page === ada) await noAxeViolations(ada);
+		await page.getByRole('button', { name: 'Send' }).click();
+		await expect(page.getByText('Answer saved.').first()).toBeVisible();
+	}
+	const adaItem = teacher.getByRole('listitem').filter({ hasText: ADA });
+	const benItem = teacher.getByRole('listitem').filter({ hasText: BEN });
+	await expect(adaItem.getByText('waiting for approval')).toBeVisible();
+	await expect(benItem.getByText('waiting for approval')).toBeVisible();
+	// Nothing reaches the projector or the students before the teacher approves it.
+	await expect(screen.getByText(ADA)).toHaveCount(0);
+	await expect(ben.getByText(ADA)).toHaveCount(0);
+	await adaItem.getByRole('button', { name: 'Approve' }).click();
+	await benItem.getByRole('button', { name: 'Hide' }).click();
+	await expect(benItem.getByText('hidden', { exact: true })).toBeVisible();
+	await expect(screen.getByText(ADA)).toBeVisible();
+	await expect(ben.getByText(ADA)).toBeVisible();
+	await expect(adaItem.getByRole('button', { name: 'Approve' })).toBeDisabled();
+	await noAxeViolations(teacher);
+	await expect(screen.getByText(BEN)).toHaveCount(0);
+	await expect(ada.getByText(BEN)).toHaveCount(0);
+	// Ada sees her own approved response, without an upvote button for it.
+	await expect(ada.getByText(ADA)).toBeVisible();
+	await expect(ada.getByRole('button', { name: `Upvote: ${ADA}` })).toHaveCount(0);
+	await expect(ada.getByText('Your response')).toBeVisible();
+
+	await ben.getByRole('button', { name: `Upvote: ${ADA}` }).click();
+	await expect(ben.getByRole('button', { name: `Upvote: ${ADA}` })).toBeDisabled();
+	await expect(ben.getByRole('listitem').filter({ hasText: ADA })).toContainText('1 upvote');
+	await expect(screen.getByRole('listitem').filter({ hasText: ADA })).toContainText('1 upvote');
+	await expect(adaItem).toContainText('1 upvote');
+	await noAxeViolations(ben);
+	await noAxeViolations(screen);
+	await expect(screen.getByText(BEN)).toHaveCount(0);
+
+	await teacher.getByRole('button', { name: 'Reveal' }).click();
+	await expect(screen.getByText(ADA)).toBeVisible();
+	await expect(screen.getByText(BEN)).toHaveCount(0);
+	await expect(ada.getByText(BEN)).toHaveCount(0);
+
+	// After the discussion: Ada moves from disagree to agree, Ben stays.
+	await teacher.getByRole('button', { name: 'Next item' }).click();
+	for (const page of [ada, ben])
+		await expect(page.getByText('Item 3 of 3 · How far do you agree? · after')).toBeVisible();
+	await vote(ada, 'Agree');
+	await vote(ben, 'Agree');
+	await expect(teacher.getByText('2 answered.')).toBeVisible();
+	await expect(ada.getByText('How views moved')).toHaveCount(0);
+	await teacher.getByRole('button', { name: 'Reveal' }).click();
+	const moved = '1 toward agree, 0 toward disagree, 1 stayed.';
+	await expect(screen.getByText('How views moved')).toBeVisible();
+	await expect(screen.getByText(moved)).toBeVisible();
+	await expect(teacher.getByText(moved)).toBeVisible();
+	for (const page of [ada, ben]) await expect(page.getByText(moved)).toBeVisible();
+	await expect(
+		screen.getByRole('figure').filter({ hasText: 'Before the discussion' })
+	).toBeVisible();
+	await noAxeViolations(screen);
+	await noAxeViolations(ada);
+	await noAxeViolations(teacher);
+
+	await teacher.getByRole('button', { name: 'Finish' }).click();
+	await expect(screen.getByRole('heading', { name: 'Well done, everyone!' })).toBeVisible();
+	for (const page of [ada, ben])
+		await expect(page.getByRole('heading', { name: 'Session over' })).toBeVisible();
+	await expect(ada.getByText('You scored 0 points')).toBeVisible();
+});
