@@ -142,8 +142,13 @@ describe('review after a live session', () => {
 		expect(r.missed.map((m) => m.questionId)).toEqual([singles()[0]!.id]);
 		expect(r.missed[0]!.yours).toMatch(/^[A-D]\. /);
 		expectOk(await call(host, 'host:command', { code, command: { type: 'end' } }));
-		expect(buildReview(server.app.ctx, ja.token)!.missed.map((m) => m.questionId)).toEqual(
-			singles().map((q) => q.id)
+		// Ended during the second question: it counts as asked (unanswered); the third never was.
+		const ended = buildReview(server.app.ctx, ja.token)!;
+		expect(ended.missed.map((m) => m.questionId)).toEqual(
+			singles()
+				.slice(0, 2)
+				.map((q) => q.id)
 		);
+		expect(ended.asked).toBe(2);
 	});
 });

@@ -279,3 +279,35 @@ describe('live room over real sockets', () => {
 		).toHaveLength(5);
 	});
 });
+
+describe('after a restart', () => {
+	it('the first student back does not close the question on the others', async () => {
+		const { code, hostToken } = newSession(server, { timeLimit: null }, [
+			`q:${kit.questions[0]!.id}`
+		]);
+		const host = client(server.url);
+		expectOk(await call(host, 'host:attach', { code, hostToken }));
+		const a = client(server.url);
+		const b = client(server.url);
+		const ja = expectOk(await call(a, 'room:join', { code, nickname: 'Ada' }));
+		const jb = expectOk(await call(b, 'room:join', { code, nickname: 'Ben' }));
+		expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));
+		const port = Number(new URL(server.url).port);
+		const dbFile = server.dbFile;
+		closeClients();
+		await server.stop();
+		server = await startServer(dbFile, port);
+		kit = server.app.ctx.kits.get('hitting-rock-bottom')!;
+		const a2 = client(server.url);
+		expectOk(await call(a2, 'room:join', { code, token: ja.token }));
+		expectOk(
+			await call(a2, 'answer:submit', { code, item: 0, response: { type: 'single', choice: 0 } })
+		);
+		const b2 = client(server.url);
+		const back = expectOk(await call(b2, 'room:join', { code, token: jb.token }));
+		expect(back.view.phase).toBe('open');
+		expectOk(
+			await call(b2, 'answer:submit', { code, item: 0, response: { type: 'single', choice: 1 } })
+		);
+	});
+});

@@ -60,6 +60,7 @@ const SETTINGS: Settings = {
 
 function room(items: RoomItem[], settings: Partial<Settings> = {}): RoomState {
 	return createRoom({
+		seed: 'test-seed',
 		code: 'ABC234',
 		kitSlug: kit.slug,
 		kitTitle: kit.meta.title,
@@ -551,6 +552,11 @@ describe('answer: refusals', () => {
 		[p('relations-in-one-word'), { type: 'wordcloud', text: '' }],
 		[p('relations-in-one-word'), { type: 'wordcloud', text: 'x'.repeat(31) }]
 	];
+	it('an empty multiple-select answer is not an answer', () => {
+		const s = started([q(MULTIPLE)], 1);
+		expect(refuse(s, answer('s1', 0, { type: 'multiple', choices: [] }))).toBe('invalid_response');
+	});
+
 	it.each(invalid)('invalid_response: %#', (item, response) => {
 		const s = started([item], 1);
 		expect(refuse(s, answer('s1', 0, response))).toBe('invalid_response');
@@ -558,7 +564,7 @@ describe('answer: refusals', () => {
 	});
 
 	const valid: [RoomItem, AnyResponse][] = [
-		[q(MULTIPLE), { type: 'multiple', choices: [] }],
+		[q(MULTIPLE), { type: 'multiple', choices: [0] }],
 		[q(SHORT), { type: 'short', text: 'x'.repeat(80) }],
 		[p('bold-or-self-defeating', 'after'), { type: 'scale', value: 5 }],
 		[p('main-trigger'), { type: 'choice', choices: [4] }],
@@ -725,11 +731,32 @@ describe('closing', () => {
 		expect(closed.state.core.phase).toBe('closed');
 	});
 
-	it('a disconnected untimed student does not hold the question open', () => {
+	it('a student who drops keeps their extra time: a blink does not cost them the question', () => {
+		let s = started([q(SINGLE)], 2);
+		s = run(
+			s,
+			{ type: 'answer', participantId: 's1', item: 0, response: { type: 'single', choice: 0 } },
+			T0 + 5
+		).state;
+		s = run(s, { type: 'extraTime', participantId: 's2', extraTime: 2 }, T0 + 1).state;
+		s = run(s, { type: 'disconnect', participantId: 's2' }, T0 + LIMIT * 1000 + 100).state;
+		expect(s.core.phase).toBe('open');
+		expect(run(s, { type: 'tick' }, T0 + LIMIT * 1000 + 200).state.core.phase).toBe('open');
+		s = run(s, { type: 'connect', participantId: 's2' }, T0 + LIMIT * 1000 + 300).state;
+		const r = run(
+			s,
+			{ type: 'answer', participantId: 's2', item: 0, response: { type: 'single', choice: 1 } },
+			T0 + LIMIT * 1500
+		);
+		expect(r.state.answers[0]!.s2).toBeTruthy();
+	});
+
+	it('a disconnected untimed student holds a timed question open until the teacher closes it', () => {
 		let s = started([q(SINGLE)], 2);
 		s = run(s, { type: 'extraTime', participantId: 's2', extraTime: 'untimed' }, T0 + 1).state;
 		s = run(s, { type: 'disconnect', participantId: 's2' }, T0 + 2).state;
-		expect(run(s, { type: 'tick' }, T0 + LIMIT * 1000).state.core.phase).toBe('closed');
+		expect(run(s, { type: 'tick' }, T0 + LIMIT * 1000).state.core.phase).toBe('open');
+		expect(run(s, { type: 'close' }, T0 + LIMIT * 1000).state.core.phase).toBe('closed');
 	});
 
 	it('taking extra time away after the base deadline closes at once', () => {
@@ -1000,5 +1027,26 @@ describe('polls in the machine', () => {
 		s = run(s, { type: 'next' }, T0 + 4).state;
 		s = run(s, { type: 'moderate', responseId: 'r1', status: 'highlighted' }, T0 + 5).state;
 		expect(s.answers[0]!.s1!.status).toBe('highlighted');
+	});
+});
+
+describe('ordering shuffle secrecy', () => {
+	const ordering = kit.questions.find((x) => x.type === 'ordering')!;
+	const make = (code: string, seed: string) =>
+		createRoom({
+			seed,
+			code,
+			kitSlug: kit.slug,
+			kitTitle: kit.meta.title,
+			settings: SETTINGS,
+			items: [{ kind: 'question', question: ordering }],
+			now: T0
+		}).core.items[0] as { perm?: number[] };
+	it('depends on the secret seed, not on the code or question id students can see', () => {
+		expect(make('AAA222', 'seed-1').perm).toEqual(make('BBB333', 'seed-1').perm);
+		const perms = new Set(
+			['s1', 's2', 's3', 's4', 's5', 's6'].map((s) => JSON.stringify(make('AAA222', s).perm))
+		);
+		expect(perms.size).toBeGreaterThan(1);
 	});
 });

@@ -287,6 +287,7 @@ describe('upvote rules (machine)', () => {
 
 	function session(): RoomState {
 		let s = createRoom({
+			seed: 'test-seed',
 			code: 'PLL234',
 			kitSlug: kit.slug,
 			kitTitle: kit.meta.title,

@@ -51,6 +51,7 @@ const ID = (n: number) => `pid-7f3a9c-${n}`;
 
 function room(items: RoomItem[], settings: Partial<Settings> = {}): RoomState {
 	return createRoom({
+		seed: 'test-seed',
 		code: 'QRM234',
 		kitSlug: kit.slug,
 		kitTitle: kit.meta.title,

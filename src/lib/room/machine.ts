@@ -37,12 +37,17 @@ export function createRoom(input: {
 	settings: Settings;
 	items: RoomItem[];
 	now: number;
+	/**
+	 * Secret seed for shuffling ordering items. It must not be derivable from anything a student
+	 * sees (code, question id), or the right order could be computed; the caller draws it at random.
+	 */
+	seed: string;
 }): RoomState {
 	const items = input.items.map((item) =>
 		item.kind === 'question' && item.question.type === 'ordering'
 			? {
 					...item,
-					perm: shuffledPerm(item.question.items.length, `${input.code}:${item.question.id}`)
+					perm: shuffledPerm(item.question.items.length, `${input.seed}:${item.question.id}`)
 				}
 			: item
 	);
@@ -115,11 +120,20 @@ function pending(state: RoomState): Participant[] {
 	return active(state).filter((p) => p.connected && !answered[p.id]);
 }
 
+/**
+ * Everyone not removed who has yet to answer, connected or not: a student with extra time whose
+ * phone blinks off for a second keeps their time.
+ */
+function unanswered(state: RoomState): Participant[] {
+	const answered = state.answers[state.core.current] ?? {};
+	return active(state).filter((p) => !answered[p.id]);
+}
+
 /** When the open item should close on time; Infinity if someone pending has no limit. */
 function closesAt(state: RoomState): number | null {
 	if (state.core.deadline === null) return null;
 	let latest = state.core.deadline;
-	for (const p of pending(state)) {
+	for (const p of unanswered(state)) {
 		const d = deadlineFor(state.core, p);
 		if (d === null) return Infinity;
 		latest = Math.max(latest, d);
@@ -230,6 +244,7 @@ function validResponse(item: RoomItem, r: AnyResponse): boolean {
 			case 'multiple':
 				return (
 					q.type === 'multiple' &&
+					r.choices.length > 0 &&
 					new Set(r.choices).size === r.choices.length &&
 					r.choices.every((c) => c >= 0 && c < q.choices.length)
 				);

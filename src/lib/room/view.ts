@@ -238,6 +238,18 @@ const standingsCache = new WeakMap<object, { ranks: Map<string, number>; rows: L
 export function standings(state: RoomState): { ranks: Map<string, number>; rows: LeaderRow[] } {
 	const cached = standingsCache.get(state.participants);
 	if (cached) return cached;
+	// Before any points (the lobby, where joins come in a flood) everyone shares rank 1: no sort.
+	const everyone = Object.values(state.participants).filter((p) => !p.removed);
+	if (everyone.every((p) => p.score === 0 && p.correct === 0)) {
+		const flat = {
+			ranks: new Map(everyone.map((p) => [p.id, 1])),
+			rows: everyone
+				.sort((a, b) => a.joinedAt - b.joinedAt)
+				.map((p) => ({ rank: 1, nickname: p.nickname, score: 0, correct: 0 }))
+		};
+		standingsCache.set(state.participants, flat);
+		return flat;
+	}
 	const list = Object.values(state.participants)
 		.filter((p) => !p.removed)
 		.sort((a, b) => b.score - a.score || b.correct - a.correct || a.joinedAt - b.joinedAt);

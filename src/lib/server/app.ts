@@ -31,6 +31,7 @@ export function startApp(httpServer: HttpServer, options: StartOptions = {}): Ap
 		console.warn(`[quorum] kit "${b.slug}" not served:\n  ${b.errors.join('\n  ')}`);
 	const unwatch = options.watchKits ? kits.watch() : () => {};
 	const realtime = attachRealtime(httpServer, ctx, { clock: options.clock });
+	realtime.hub.resumeOpen();
 	return {
 		ctx,
 		realtime,

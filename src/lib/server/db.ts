@@ -32,6 +32,8 @@ export interface Repository {
 	insertAnswer(code: string, a: Answer): void;
 	setStatus(code: string, responseId: string, status: string): void;
 	insertUpvote(code: string, responseId: string, voterId: string): void;
+	/** Sessions whose core says a question or homework is open. */
+	openCodes(): string[];
 	/** Runs `fn` in one transaction. */
 	tx<T>(fn: () => T): T;
 	listSessions(limit?: number): {
@@ -136,6 +138,9 @@ export function openDatabase(file = join(dataDir(), 'quorum.db')): Repository {
 		setStatus: db.prepare('UPDATE answers SET status = ? WHERE code = ? AND response_id = ?'),
 		insertUpvote: db.prepare('INSERT INTO upvotes (code, response_id, voter_id) VALUES (?, ?, ?)'),
 		upvotes: db.prepare('SELECT response_id, voter_id FROM upvotes WHERE code = ?'),
+		open: db.prepare(
+			"SELECT code FROM sessions WHERE json_extract(core_json, '$.phase') = 'open' ORDER BY updated_at DESC LIMIT 500"
+		),
 		list: db.prepare(
 			`SELECT s.code, s.core_json, (SELECT COUNT(*) FROM participants p WHERE p.code = s.code AND p.removed = 0) AS players
 			 FROM sessions s ORDER BY s.created_at DESC LIMIT ?`
@@ -237,6 +242,7 @@ export function openDatabase(file = join(dataDir(), 'quorum.db')): Repository {
 		insertUpvote(code, responseId, voterId) {
 			q.insertUpvote.run(code, responseId, voterId);
 		},
+		openCodes: () => (q.open.all() as { code: string }[]).map((r) => r.code),
 		tx: (fn) => db.transaction(fn)(),
 		listSessions(limit = 50) {
 			return (q.list.all(limit) as { code: string; core_json: string; players: number }[]).map(

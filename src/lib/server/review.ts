@@ -39,12 +39,12 @@ export function buildReview(ctx: AppContext, token: string): Review | null {
 	if (!session || !me || me.removed) return null;
 	const { core, answers } = session.state;
 	const homework = core.settings.mode === 'homework';
-	const revealedUpTo =
-		core.phase === 'ended' || homework
-			? core.items.length - 1
-			: core.phase === 'revealed' || core.phase === 'leaderboard'
-				? core.current
-				: core.current - 1;
+	// Ended early: the items after the last one opened were never asked.
+	const revealedUpTo = homework
+		? core.items.length - 1
+		: core.phase === 'ended' || core.phase === 'revealed' || core.phase === 'leaderboard'
+			? core.current
+			: core.current - 1;
 	const missed: ReviewItem[] = [];
 	let asked = 0;
 	core.items.forEach((item, index) => {

@@ -22,6 +22,10 @@ export interface LiveRoom {
 	timer: ReturnType<typeof setTimeout> | null;
 	/** Throttle for host and projector updates while answers arrive. */
 	pending: ReturnType<typeof setTimeout> | null;
+	/** After a restart: when to mark students who have not come back as away. */
+	grace: ReturnType<typeof setTimeout> | null;
+	/** An ended room leaves memory after a while; the database keeps it. */
+	evict: ReturnType<typeof setTimeout> | null;
 	studentsDirty: boolean;
 }
 
@@ -33,6 +37,10 @@ export const rooms = {
 };
 
 const THROTTLE_MS = 250;
+const RESTORE_GRACE_MS = 30_000;
+const EVICT_ENDED_MS = 10 * 60_000;
+/** setTimeout's ceiling; a later deadline re-arms on the way (each tick schedules the next). */
+const MAX_DELAY_MS = 2 ** 31 - 1;
 
 export class RoomHub {
 	private live = new Map<string, LiveRoom>();
@@ -53,12 +61,36 @@ export class RoomHub {
 			hostTokenHash: stored.hostTokenHash,
 			timer: null,
 			pending: null,
+			grace: null,
+			evict: null,
 			studentsDirty: false
 		};
+		// Everyone still in the room is presumed on their way back after a restart, so the first
+		// student to return and answer does not close the question on the rest; whoever has not
+		// reconnected after the grace period is marked away.
+		const participants = { ...room.state.participants };
+		for (const [id, p] of Object.entries(participants))
+			if (!p.removed) participants[id] = { ...p, connected: true };
+		room.state = { ...room.state, participants };
+		room.grace = setTimeout(() => this.sweepAway(code, room), RESTORE_GRACE_MS);
 		this.live.set(code, room);
 		// A room restored mid-question re-arms its timer (or closes if time ran out while down).
 		if (room.state.core.phase === 'open') this.run(code, { type: 'tick' });
 		return room;
+	}
+
+	private sweepAway(code: string, room: LiveRoom) {
+		room.grace = null;
+		for (const p of Object.values(room.state.participants)) {
+			const sockets = this.io.sockets.adapter.rooms.get(rooms.participant(code, p.id));
+			if (p.connected && !p.removed && !sockets?.size)
+				this.run(code, { type: 'disconnect', participantId: p.id });
+		}
+	}
+
+	/** Rooms loaded at start: those mid-question or mid-homework, so their timers fire. */
+	resumeOpen() {
+		for (const code of this.repo.openCodes()) this.get(code);
 	}
 
 	/**
@@ -121,6 +153,10 @@ export class RoomHub {
 				this.sendMe(code, room, id);
 			} else if (e.type === 'moderated' || e.type === 'upvoted') room.studentsDirty = true;
 		}
+		if (core && room.state.core.phase === 'ended' && !room.evict) {
+			room.evict = setTimeout(() => this.evict(code, room), EVICT_ENDED_MS);
+			room.evict.unref?.();
+		}
 		if (core) this.broadcast(code, room);
 		else this.soon(code, room);
 		// Homework: each student's item lives in their own view, so a start or an end reaches
@@ -141,7 +177,7 @@ export class RoomHub {
 				room.timer = null;
 				this.run(code, { type: 'tick' });
 			},
-			Math.max(0, at - this.clock()) + 5
+			Math.min(MAX_DELAY_MS, Math.max(0, at - this.clock()) + 5)
 		);
 	}
 
@@ -182,11 +218,18 @@ export class RoomHub {
 		return this.clock();
 	}
 
+	private evict(code: string, room: LiveRoom) {
+		if (this.live.get(code) !== room) return;
+		this.clear(room);
+		this.live.delete(code);
+	}
+
+	private clear(room: LiveRoom) {
+		for (const t of [room.timer, room.pending, room.grace, room.evict]) if (t) clearTimeout(t);
+	}
+
 	close() {
-		for (const room of this.live.values()) {
-			if (room.timer) clearTimeout(room.timer);
-			if (room.pending) clearTimeout(room.pending);
-		}
+		for (const room of this.live.values()) this.clear(room);
 		this.live.clear();
 	}
 }

@@ -3,6 +3,7 @@ import { createRoom } from '../room/machine';
 import type { RoomItem, Settings } from '../room/types';
 import type { AppContext } from './context';
 import { hashToken, newCode, newToken } from './tokens';
+import { randomBytes } from 'node:crypto';
 
 /** `q:<id>` for a question, `p:<id>` for a poll; a pair poll is `p:<id>:before` / `p:<id>:after`. */
 export type ItemRef = string;
@@ -55,6 +56,7 @@ export function createSession(
 	while (ctx.repo.codeExists(code)) code = newCode();
 	const hostToken = newToken();
 	const state = createRoom({
+		seed: randomBytes(16).toString('hex'),
 		code,
 		kitSlug: kit.slug,
 		kitTitle: kit.meta.title,
