@@ -36,6 +36,7 @@ export const JoinSchema = v.union([
 	v.strictObject({ code, token })
 ]);
 export const WatchSchema = v.strictObject({ code });
+export const ScreenSchema = v.strictObject({ code, key: v.pipe(v.string(), v.maxLength(100)) });
 export const HostAttachSchema = v.strictObject({ code, hostToken: token });
 export const AnswerSchema = v.strictObject({ code, item: index, response: ResponseSchema });
 export const UpvoteSchema = v.strictObject({ code, responseId: short(64) });
@@ -69,6 +70,8 @@ export type HostCommand = v.InferOutput<typeof HostCommandSchema>;
 
 export interface Joined {
 	token: string;
+	/** Key of the private review link (`/review/<reviewKey>`); cannot be used to rejoin. */
+	reviewKey: string;
 	participantId: string;
 	view: PublicView;
 	me: MyView;
@@ -77,10 +80,13 @@ export interface Joined {
 export interface ClientToServerEvents {
 	/** Student: join with a nickname, or come back with a token. Acks the token and both views. */
 	'room:join': (p: JoinPayload, ack: (r: Ack<Joined>) => void) => void;
-	/** Projector: watch a room. Acks the screen view. */
-	'screen:watch': (p: { code: string }, ack: (r: Ack<ScreenView>) => void) => void;
-	/** Teacher: take the controls with the host token. Acks the host view. */
-	'host:attach': (p: { code: string; hostToken: string }, ack: (r: Ack<HostView>) => void) => void;
+	/** Projector: watch a room with the projector key the teacher's controls hand out. */
+	'screen:watch': (p: { code: string; key: string }, ack: (r: Ack<ScreenView>) => void) => void;
+	/** Teacher: take the controls with the host token. Acks the host view and the projector key. */
+	'host:attach': (
+		p: { code: string; hostToken: string },
+		ack: (r: Ack<HostView & { screenKey: string }>) => void
+	) => void;
 	/** Teacher: a command for the room (start, reveal, next, …). Acks once applied. */
 	'host:command': (p: { code: string; command: HostCommand }, ack: (r: Ack) => void) => void;
 	/** Student: answer the open item once. Acks after the answer is stored. */
@@ -117,6 +123,9 @@ export const ERROR_MESSAGES: Record<string, string> = {
 	bad_token: 'We could not find your place in this session. Join again with a nickname.',
 	removed: 'The teacher removed you from this session.',
 	not_host: 'Only the teacher’s controls can do that.',
+	not_screen: 'Open the projector view from the link in the teacher’s controls.',
+	already_joined: 'You have already joined this session on this page.',
+	room_full: 'This session is full.',
 	not_joined: 'Join the session first.',
 	not_participant: 'That student is not in this session.',
 	bad_phase: 'That cannot be done at this point of the session.',

@@ -49,7 +49,10 @@ test('a teacher, a projector and three students play a session to the podium', a
 	const screen = await (
 		await browser.newContext({ viewport: { width: 1280, height: 720 } })
 	).newPage();
-	await screen.goto(`/room/${code}/screen`);
+	// The projector opens from the link in the teacher's controls, which carries its key.
+	const projectorLink = teacher.getByRole('link', { name: 'Open the projector view' });
+	await expect(projectorLink).toHaveAttribute('href', /#key=[0-9a-f]{64}$/);
+	await screen.goto((await projectorLink.getAttribute('href'))!);
 	await expect(screen.getByText(`${code.slice(0, 3)} ${code.slice(3)}`)).toBeVisible();
 
 	const students = [

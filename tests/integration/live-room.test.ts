@@ -1,3 +1,4 @@
+import { hashToken } from '../../src/lib/server/tokens';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import {
 	call,
@@ -64,7 +65,7 @@ describe('live room over real sockets', () => {
 		const hostView = expectOk(await call(host, 'host:attach', { code, hostToken }));
 		expect(hostView.phase).toBe('lobby');
 		const screen = client(server.url);
-		expectOk(await call(screen, 'screen:watch', { code }));
+		expectOk(await call(screen, 'screen:watch', { code, key: hashToken(hostToken) }));
 		const students = await joinStudents(code, 30);
 		const logs = students.map((s) => record(s.socket));
 
@@ -309,5 +310,45 @@ describe('after a restart', () => {
 		expectOk(
 			await call(b2, 'answer:submit', { code, item: 0, response: { type: 'single', choice: 1 } })
 		);
+	});
+});
+
+describe('identities and keys', () => {
+	it('the projector needs its key; a review key cannot rejoin; one socket is one student; floods are limited', async () => {
+		const { code, hostToken } = newSession(server, { timeLimit: null }, [
+			`q:${kit.questions[0]!.id}`
+		]);
+		const host = client(server.url);
+		const attached = expectOk(await call(host, 'host:attach', { code, hostToken }));
+		expect(attached.screenKey).toBe(hashToken(hostToken));
+		const nosy = client(server.url);
+		expect(await call(nosy, 'screen:watch', { code, key: 'guess' })).toMatchObject({
+			ok: false,
+			error: 'not_screen'
+		});
+		const a = client(server.url);
+		const ja = expectOk(await call(a, 'room:join', { code, nickname: 'Ada' }));
+		expect(ja.reviewKey).not.toBe(ja.token);
+		expect(
+			await call(client(server.url), 'room:join', { code, token: ja.reviewKey })
+		).toMatchObject({ ok: false, error: 'bad_token' });
+		expect(await call(a, 'room:join', { code, nickname: 'Ada2' })).toMatchObject({
+			ok: false,
+			error: 'already_joined'
+		});
+		// The same socket turning projector leaves its student behind as away.
+		expect(await call(a, 'screen:watch', { code, key: attached.screenKey })).toMatchObject({
+			ok: true
+		});
+		const roster = await nextEvent(host, 'host:updated', (v) =>
+			v.roster.some((p) => p.nickname === 'Ada' && !p.connected)
+		);
+		expect(roster.connected).toBe(0);
+		// A flood from one socket is cut off, with a clear error, long before it hurts anyone.
+		const flood = client(server.url);
+		const replies = await Promise.all(
+			Array.from({ length: 40 }, () => call(flood, 'screen:watch', { code, key: 'x' }))
+		);
+		expect(replies.filter((r) => !r.ok && r.error === 'rate_limited').length).toBeGreaterThan(10);
 	});
 });

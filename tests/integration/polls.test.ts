@@ -4,6 +4,7 @@
  * Every payload students and the projector receive is recorded and inspected for what must never
  * reach them: hidden or pending responses, other students' ids, nicknames or individual votes.
  */
+import { hashToken } from '../../src/lib/server/tokens';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
 	call,
@@ -113,7 +114,7 @@ describe('polls over real sockets', () => {
 		expectOk(await call(host, 'host:attach', { code, hostToken }));
 		let screen = client(server.url);
 		screenLogs.push(record(screen));
-		expectOk(await call(screen, 'screen:watch', { code }));
+		expectOk(await call(screen, 'screen:watch', { code, key: hashToken(hostToken) }));
 		const students: Student[] = [];
 		for (const k of range(N)) {
 			const socket = client(server.url);
@@ -568,7 +569,7 @@ describe('polls over real sockets', () => {
 		async function snapshotScreen(): Promise<ScreenView> {
 			const v = client(server.url);
 			screenLogs.push(record(v));
-			return expectOk(await call(v, 'screen:watch', { code }));
+			return expectOk(await call(v, 'screen:watch', { code, key: hashToken(hostToken) }));
 		}
 		async function restart() {
 			const port = Number(new URL(server.url).port);
@@ -583,7 +584,7 @@ describe('polls over real sockets', () => {
 			expectOk(await call(host, 'host:attach', { code, hostToken }));
 			screen = client(server.url);
 			screenLogs.push(record(screen));
-			expectOk(await call(screen, 'screen:watch', { code }));
+			expectOk(await call(screen, 'screen:watch', { code, key: hashToken(hostToken) }));
 		}
 		async function rejoinAll() {
 			return Promise.all(

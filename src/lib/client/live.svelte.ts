@@ -52,10 +52,8 @@ export class StudentRoom {
 
 	constructor(readonly code: string) {}
 
-	/** My private token (for the review link); null before joining. */
-	get token(): string | null {
-		return typeof localStorage === 'undefined' ? null : localStorage.getItem(TOKEN_KEY(this.code));
-	}
+	/** Key of my private review link (never my rejoin token); null before joining. */
+	reviewKey = $state.raw<string | null>(null);
 
 	get hasToken() {
 		return (
@@ -92,6 +90,7 @@ export class StudentRoom {
 
 	private accept(data: Joined) {
 		localStorage.setItem(TOKEN_KEY(this.code), data.token);
+		this.reviewKey = data.reviewKey;
 		this.setView(data.view);
 		this.me = data.me;
 		this.error = null;
@@ -155,6 +154,8 @@ const HOST_KEY = (code: string) => `quorum:host:${code}`;
 
 export class HostRoom {
 	view = $state.raw<HostView | null>(null);
+	/** For the projector link: lets a screen watch, grants nothing else. */
+	screenKey = $state.raw<string | null>(null);
 	link = $state.raw<Link>('connecting');
 	error = $state.raw<string | null>(null);
 	clock = new Clock();
@@ -177,9 +178,14 @@ export class HostRoom {
 		this.socket = socket;
 		socket.on('connect', async () => {
 			this.link = 'online';
-			const r = await emit<HostView>(socket, 'host:attach', { code: this.code, hostToken: token });
-			if (r.ok) this.set(r.data);
-			else this.error = r.message;
+			const r = await emit<HostView & { screenKey: string }>(socket, 'host:attach', {
+				code: this.code,
+				hostToken: token
+			});
+			if (r.ok) {
+				this.screenKey = r.data.screenKey;
+				this.set(r.data);
+			} else this.error = r.message;
 		});
 		socket.on('disconnect', () => (this.link = 'offline'));
 		socket.on('host:updated', (v) => this.set(v));
@@ -208,11 +214,21 @@ export class ScreenRoom {
 
 	constructor(readonly code: string) {}
 
-	connect(): () => void {
+	/** The projector key arrives in the link's fragment once, then lives in this browser. */
+	static takeKey(code: string): string | null {
+		const m = /key=([\w-]+)/.exec(location.hash);
+		if (m?.[1]) {
+			localStorage.setItem(`quorum:screen:${code}`, m[1]);
+			history.replaceState(null, '', location.pathname);
+		}
+		return localStorage.getItem(`quorum:screen:${code}`);
+	}
+
+	connect(key: string): () => void {
 		const socket = openSocket();
 		socket.on('connect', async () => {
 			this.link = 'online';
-			const r = await emit<ScreenView>(socket, 'screen:watch', { code: this.code });
+			const r = await emit<ScreenView>(socket, 'screen:watch', { code: this.code, key });
 			if (r.ok) this.set(r.data);
 			else this.error = r.message;
 		});

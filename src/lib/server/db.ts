@@ -24,11 +24,13 @@ export interface Repository {
 	createSession(code: string, hostTokenHash: string, state: RoomState): void;
 	loadSession(code: string): { hostTokenHash: string; state: RoomState } | null;
 	saveCore(core: Core): void;
-	insertParticipant(code: string, p: Participant, tokenHash: string): void;
+	insertParticipant(code: string, p: Participant, tokenHash: string, reviewHash: string): void;
+	/** Fills in the review key of a participant who joined before review keys existed. */
+	ensureReviewHash(participantId: string, reviewHash: string): void;
 	saveParticipants(code: string, ps: Participant[]): void;
 	participantByToken(code: string, tokenHash: string): string | null;
-	/** For private links: the participant and session a token belongs to, in any session. */
-	findToken(tokenHash: string): { code: string; participantId: string } | null;
+	/** For private review links: the participant and session a review key belongs to. */
+	findReview(reviewHash: string): { code: string; participantId: string } | null;
 	insertAnswer(code: string, a: Answer): void;
 	setStatus(code: string, responseId: string, status: string): void;
 	insertUpvote(code: string, responseId: string, voterId: string): void;
@@ -67,7 +69,8 @@ CREATE TABLE IF NOT EXISTS participants (
 	correct INTEGER NOT NULL DEFAULT 0,
 	streak INTEGER NOT NULL DEFAULT 0,
 	best_streak INTEGER NOT NULL DEFAULT 0,
-	progress INTEGER NOT NULL DEFAULT 0
+	progress INTEGER NOT NULL DEFAULT 0,
+	review_hash TEXT
 );
 CREATE INDEX IF NOT EXISTS participants_code ON participants(code);
 CREATE TABLE IF NOT EXISTS answers (
@@ -120,8 +123,8 @@ export function openDatabase(file = join(dataDir(), 'quorum.db')): Repository {
 		session: db.prepare('SELECT host_token_hash, core_json FROM sessions WHERE code = ?'),
 		saveCore: db.prepare('UPDATE sessions SET core_json = ?, updated_at = ? WHERE code = ?'),
 		insertParticipant: db.prepare(
-			`INSERT INTO participants (id, code, token_hash, nickname, joined_at, extra_time, removed, score, correct, streak, best_streak, progress)
-			 VALUES (@id, @code, @tokenHash, @nickname, @joinedAt, @extraTime, @removed, @score, @correct, @streak, @bestStreak, @progress)`
+			`INSERT INTO participants (id, code, token_hash, review_hash, nickname, joined_at, extra_time, removed, score, correct, streak, best_streak, progress)
+			 VALUES (@id, @code, @tokenHash, @reviewHash, @nickname, @joinedAt, @extraTime, @removed, @score, @correct, @streak, @bestStreak, @progress)`
 		),
 		saveParticipant: db.prepare(
 			`UPDATE participants SET extra_time = @extraTime, removed = @removed, score = @score, correct = @correct,
@@ -129,7 +132,10 @@ export function openDatabase(file = join(dataDir(), 'quorum.db')): Repository {
 		),
 		participants: db.prepare('SELECT * FROM participants WHERE code = ? ORDER BY joined_at'),
 		byToken: db.prepare('SELECT id FROM participants WHERE code = ? AND token_hash = ?'),
-		anyToken: db.prepare('SELECT id, code FROM participants WHERE token_hash = ?'),
+		byReview: db.prepare('SELECT id, code FROM participants WHERE review_hash = ?'),
+		ensureReview: db.prepare(
+			'UPDATE participants SET review_hash = ? WHERE id = ? AND review_hash IS NULL'
+		),
 		insertAnswer: db.prepare(
 			`INSERT INTO answers (code, item, participant_id, response_json, at, credit, points, status, response_id)
 			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -209,8 +215,11 @@ export function openDatabase(file = join(dataDir(), 'quorum.db')): Repository {
 		saveCore(core) {
 			q.saveCore.run(JSON.stringify(core), Date.now(), core.code);
 		},
-		insertParticipant(code, p, tokenHash) {
-			q.insertParticipant.run({ ...participantParams(code, p), tokenHash });
+		insertParticipant(code, p, tokenHash, reviewHash) {
+			q.insertParticipant.run({ ...participantParams(code, p), tokenHash, reviewHash });
+		},
+		ensureReviewHash(participantId, reviewHash) {
+			q.ensureReview.run(reviewHash, participantId);
 		},
 		saveParticipants(code, ps) {
 			for (const p of ps) q.saveParticipant.run(participantParams(code, p));
@@ -219,8 +228,8 @@ export function openDatabase(file = join(dataDir(), 'quorum.db')): Repository {
 			const row = q.byToken.get(code, tokenHash) as { id: string } | undefined;
 			return row?.id ?? null;
 		},
-		findToken(tokenHash) {
-			const row = q.anyToken.get(tokenHash) as { id: string; code: string } | undefined;
+		findReview(reviewHash) {
+			const row = q.byReview.get(reviewHash) as { id: string; code: string } | undefined;
 			return row ? { code: row.code, participantId: row.id } : null;
 		},
 		insertAnswer(code, a) {

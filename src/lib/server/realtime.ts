@@ -14,6 +14,7 @@ import {
 	JoinSchema,
 	UpvoteSchema,
 	WatchSchema,
+	ScreenSchema,
 	errorAck,
 	type Ack,
 	type ClientToServerEvents,
@@ -22,13 +23,21 @@ import {
 import { hostView, myView, publicView, screenView, standings } from '../room/view';
 import type { AppContext } from './context';
 import { RoomHub, rooms } from './room-hub';
-import { hashToken, newId, newToken } from './tokens';
+import { hashToken, newId, newToken, reviewKeyFor, sameSecret } from './tokens';
 
 interface SocketData {
 	code?: string;
 	role?: 'student' | 'host' | 'screen';
 	participantId?: string;
+	/** Rate limit: commands left, and when the bucket was last refilled. */
+	tokens?: number;
+	refilled?: number;
 }
+
+const BURST = 20;
+const RATE = 10;
+/** Far above a lecture hall; a ceiling for bot floods of a join code. */
+const MAX_PARTICIPANTS = 5000;
 type QSocket = Socket<
 	ClientToServerEvents,
 	ServerToClientEvents,
@@ -75,7 +84,7 @@ export function attachRealtime(
 	});
 	const hub = new RoomHub(io, ctx.repo, options.clock);
 
-	/** Wraps a handler: validates, catches, always acks exactly once. */
+	/** Wraps a handler: rate-limits, validates, catches, always acks exactly once. */
 	function on<P, T>(
 		socket: QSocket,
 		event: keyof ClientToServerEvents,
@@ -84,6 +93,8 @@ export function attachRealtime(
 	) {
 		socket.on(event, (payload: unknown, ack: unknown) => {
 			const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => {};
+			// The teacher's controls hold the secret and may moderate in bursts; everyone else is limited.
+			if (socket.data.role !== 'host' && !bucket(socket)) return reply(errorAck('rate_limited'));
 			const parsed = v.safeParse(schema, payload);
 			if (!parsed.success) return reply(errorAck('invalid_payload'));
 			try {
@@ -95,10 +106,35 @@ export function attachRealtime(
 		});
 	}
 
+	/**
+	 * A socket holds one identity at a time. Taking another (a different room, role or student)
+	 * first leaves the old rooms, and a student left with no open tab is marked away.
+	 */
 	function enter(socket: QSocket, code: string, role: SocketData['role'], participantId?: string) {
-		if (socket.data.code && socket.data.code !== code)
-			for (const r of socket.rooms) if (r !== socket.id) void socket.leave(r);
-		socket.data = { code, role, participantId };
+		const old = socket.data;
+		const same = old.code === code && old.role === role && old.participantId === participantId;
+		if (old.code && !same) {
+			for (const r of [...socket.rooms]) if (r !== socket.id) void socket.leave(r);
+			if (old.role === 'student' && old.participantId) markAway(old.code, old.participantId);
+		}
+		socket.data = { code, role, participantId, tokens: old.tokens, refilled: old.refilled };
+	}
+
+	function markAway(code: string, participantId: string) {
+		const others = io.sockets.adapter.rooms.get(rooms.participant(code, participantId));
+		if (others && others.size > 0) return;
+		if (hub.get(code)) hub.run(code, { type: 'disconnect', participantId });
+	}
+
+	/** A token bucket per socket: bursts of 20, then 10 commands a second. */
+	function bucket(socket: QSocket): boolean {
+		const now = Date.now();
+		const d = socket.data;
+		d.tokens = Math.min(BURST, (d.tokens ?? BURST) + ((now - (d.refilled ?? now)) / 1000) * RATE);
+		d.refilled = now;
+		if (d.tokens < 1) return false;
+		d.tokens -= 1;
+		return true;
 	}
 
 	io.on('connection', (raw) => {
@@ -117,9 +153,14 @@ export function attachRealtime(
 				if (room.state.participants[id]?.removed) return errorAck('removed');
 				participantId = id;
 				token = p.token;
+				ctx.repo.ensureReviewHash(id, hashToken(reviewKeyFor(token)));
 				const r = hub.run(p.code, { type: 'connect', participantId });
 				if (!r.ok && r.error !== 'room_ended') return errorAck(r.error);
 			} else {
+				if (socket.data.role === 'student' && socket.data.code === p.code)
+					return errorAck('already_joined');
+				if (Object.keys(room.state.participants).length >= MAX_PARTICIPANTS)
+					return errorAck('room_full');
 				if (isAbusive(p.nickname)) return errorAck('nickname_blocked');
 				participantId = newId();
 				token = newToken();
@@ -128,7 +169,13 @@ export function attachRealtime(
 					{ type: 'join', participantId, nickname: p.nickname },
 					(state) => {
 						const joined = state.participants[participantId];
-						if (joined) ctx.repo.insertParticipant(p.code, joined, hashToken(token));
+						if (joined)
+							ctx.repo.insertParticipant(
+								p.code,
+								joined,
+								hashToken(token),
+								hashToken(reviewKeyFor(token))
+							);
 					}
 				);
 				if (!r.ok) return errorAck(r.error);
@@ -139,13 +186,22 @@ export function attachRealtime(
 			if (!me) return errorAck('internal');
 			return {
 				ok: true,
-				data: { token, participantId, view: publicView(room.state, hub.now(), 'student'), me }
+				data: {
+					token,
+					reviewKey: reviewKeyFor(token),
+					participantId,
+					view: publicView(room.state, hub.now(), 'student'),
+					me
+				}
 			};
 		});
 
-		on(socket, 'screen:watch', WatchSchema, (p) => {
+		on(socket, 'screen:watch', ScreenSchema, (p) => {
 			const room = hub.get(p.code);
 			if (!room) return errorAck('no_room');
+			// The projector key is the stored hash of the host token: only the teacher's controls
+			// know it, and it grants nothing but the projector view.
+			if (!sameSecret(p.key, room.hostTokenHash)) return errorAck('not_screen');
 			enter(socket, p.code, 'screen');
 			void socket.join(rooms.screen(p.code));
 			return { ok: true, data: screenView(room.state, hub.now()) };
@@ -154,10 +210,13 @@ export function attachRealtime(
 		on(socket, 'host:attach', HostAttachSchema, (p) => {
 			const room = hub.get(p.code);
 			if (!room) return errorAck('no_room');
-			if (hashToken(p.hostToken) !== room.hostTokenHash) return errorAck('not_host');
+			if (!sameSecret(hashToken(p.hostToken), room.hostTokenHash)) return errorAck('not_host');
 			enter(socket, p.code, 'host');
 			void socket.join(rooms.host(p.code));
-			return { ok: true, data: hostView(room.state, hub.now()) };
+			return {
+				ok: true,
+				data: { ...hostView(room.state, hub.now()), screenKey: room.hostTokenHash }
+			};
 		});
 
 		on(socket, 'host:command', HostCommandPayload, (p) => {
@@ -218,11 +277,8 @@ export function attachRealtime(
 
 		socket.on('disconnect', () => {
 			const { code, role, participantId } = socket.data;
-			if (role !== 'student' || !code || !participantId) return;
 			// Another tab of the same student may still be connected.
-			const others = io.sockets.adapter.rooms.get(rooms.participant(code, participantId));
-			if (others && others.size > 0) return;
-			if (hub.get(code)) hub.run(code, { type: 'disconnect', participantId });
+			if (role === 'student' && code && participantId) markAway(code, participantId);
 		});
 	});
 

@@ -31,8 +31,8 @@ export interface Review {
 	missed: ReviewItem[];
 }
 
-export function buildReview(ctx: AppContext, token: string): Review | null {
-	const found = ctx.repo.findToken(hashToken(token));
+export function buildReview(ctx: AppContext, reviewKey: string): Review | null {
+	const found = ctx.repo.findReview(hashToken(reviewKey));
 	if (!found) return null;
 	const session = ctx.repo.loadSession(found.code);
 	const me = session?.state.participants[found.participantId];
