@@ -1,21 +1,5 @@
-import { test, expect, type Browser, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-
-async function noAxeViolations(page: Page) {
-	const result = await new AxeBuilder({ page }).analyze();
-	expect(
-		result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)
-	).toEqual([]);
-}
-
-async function phone(browser: Browser) {
-	const ctx = await browser.newContext({
-		viewport: { width: 360, height: 740 },
-		isMobile: true,
-		hasTouch: true
-	});
-	return ctx.newPage();
-}
+import { test, expect, type Page } from '@playwright/test';
+import { createSession, firstSingles, laptop, noAxeViolations, phone } from './helpers';
 
 /** Answers the current single-choice item with its first choice, then moves on. */
 async function answerAndNext(page: Page) {
@@ -28,22 +12,10 @@ async function answerAndNext(page: Page) {
 test('a homework session: two students at different points, the teacher watching, a review link on another device', async ({
 	browser
 }) => {
-	const teacher = await (
-		await browser.newContext({ viewport: { width: 1280, height: 800 } })
-	).newPage();
-	await teacher.goto('/host?kit=hitting-rock-bottom');
-	const items = teacher.locator('ol.items li');
-	const count = await items.count();
-	let kept = 0;
-	for (let i = 0; i < count; i++) {
-		const li = items.nth(i);
-		if ((await li.textContent())?.includes('Question · Choose one') && kept < 3) kept++;
-		else await li.getByRole('checkbox').uncheck();
-	}
-	await teacher.getByLabel(/Homework: students work/).check();
-	await teacher.getByRole('button', { name: 'Create session' }).click();
-	await expect(teacher).toHaveURL(/\/room\/[A-Z2-9]{6}\/host$/);
-	const code = /room\/([A-Z2-9]{6})/.exec(teacher.url())![1]!;
+	const teacher = await laptop(browser);
+	const code = await createSession(teacher, firstSingles(3), () =>
+		teacher.getByLabel(/Homework: students work/).check()
+	);
 
 	const ada = await phone(browser);
 	await ada.goto(`/room/${code}?name=Ada`);

@@ -1,58 +1,23 @@
-import { test, expect, type Browser, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-
-async function noAxeViolations(page: Page) {
-	const result = await new AxeBuilder({ page }).analyze();
-	expect(
-		result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)
-	).toEqual([]);
-}
-
-async function student(browser: Browser, code: string, name: string) {
-	const ctx = await browser.newContext({
-		viewport: { width: 360, height: 740 },
-		isMobile: true,
-		hasTouch: true
-	});
-	const page = await ctx.newPage();
-	await page.goto('/join');
-	await page.getByLabel('Session code').fill(code.toLowerCase());
-	await page.getByLabel('Nickname').fill(name);
-	await page.getByRole('button', { name: 'Join' }).click();
-	await expect(page.getByRole('heading', { name: 'You’re in!' })).toBeVisible();
-	return page;
-}
+import { test, expect } from '@playwright/test';
+import {
+	createSession,
+	firstSingles,
+	laptop,
+	noAxeViolations,
+	openProjector,
+	student
+} from './helpers';
 
 test('a teacher, a projector and three students play a session to the podium', async ({
 	browser
 }) => {
-	const teacher = await (
-		await browser.newContext({ viewport: { width: 1280, height: 800 } })
-	).newPage();
+	const teacher = await laptop(browser);
 	await teacher.goto('/host?kit=hitting-rock-bottom');
 	await noAxeViolations(teacher);
-	// Keep two single-choice questions: untick everything else.
-	const items = teacher.locator('ol.items li');
-	const count = await items.count();
-	let kept = 0;
-	for (let i = 0; i < count; i++) {
-		const li = items.nth(i);
-		const single = (await li.textContent())?.includes('Question · Choose one');
-		if (single && kept < 2) kept++;
-		else await li.getByRole('checkbox').uncheck();
-	}
-	await teacher.getByLabel('Time per question').selectOption('none');
-	await teacher.getByRole('button', { name: 'Create session' }).click();
-	await expect(teacher).toHaveURL(/\/room\/[A-Z2-9]{6}\/host$/);
-	const code = /room\/([A-Z2-9]{6})/.exec(teacher.url())![1]!;
-
-	const screen = await (
-		await browser.newContext({ viewport: { width: 1280, height: 720 } })
-	).newPage();
-	// The projector opens from the link in the teacher's controls, which carries its key.
-	const projectorLink = teacher.getByRole('link', { name: 'Open the projector view' });
-	await expect(projectorLink).toHaveAttribute('href', /#key=[0-9a-f]{64}$/);
-	await screen.goto((await projectorLink.getAttribute('href'))!);
+	const code = await createSession(teacher, firstSingles(2), () =>
+		teacher.getByLabel('Time per question').selectOption('none')
+	);
+	const screen = await openProjector(browser, teacher);
 	await expect(screen.getByText(`${code.slice(0, 3)} ${code.slice(3)}`)).toBeVisible();
 
 	const students = [
@@ -85,7 +50,13 @@ test('a teacher, a projector and three students play a session to the podium', a
 		await expect(teacher.getByText('3 answered.')).toBeVisible();
 		await teacher.getByRole('button', { name: 'Reveal' }).click();
 		await expect(screen.getByText('(correct)')).toBeVisible();
-		for (const page of students) await expect(page.getByText(/Correct —|Not quite/)).toBeVisible();
+		for (const page of students) {
+			await expect(page.locator('p.verdict')).toBeVisible();
+			// Screen readers hear the student's own result, not just "answer revealed".
+			await expect(
+				page.getByText(/^(Correct\. You earned \d+ points\.|Not quite\. See the explanation\.)$/)
+			).toBeAttached();
+		}
 		await expect(students[0]!.getByRole('link', { name: /Read it in/ }).first()).toBeVisible();
 		if (q === 0) {
 			await noAxeViolations(students[0]!);

@@ -1,27 +1,5 @@
-import { test, expect, type Browser, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-
-async function noAxeViolations(page: Page) {
-	const result = await new AxeBuilder({ page }).analyze();
-	expect(
-		result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)
-	).toEqual([]);
-}
-
-async function student(browser: Browser, code: string, name: string) {
-	const ctx = await browser.newContext({
-		viewport: { width: 360, height: 740 },
-		isMobile: true,
-		hasTouch: true
-	});
-	const page = await ctx.newPage();
-	await page.goto('/join');
-	await page.getByLabel('Session code').fill(code.toLowerCase());
-	await page.getByLabel('Nickname').fill(name);
-	await page.getByRole('button', { name: 'Join' }).click();
-	await expect(page.getByRole('heading', { name: 'You’re in!' })).toBeVisible();
-	return page;
-}
+import { test, expect, type Page } from '@playwright/test';
+import { createSession, laptop, noAxeViolations, openProjector, student } from './helpers';
 
 async function vote(page: Page, answer: string) {
 	await page.getByRole('radio', { name: answer, exact: true }).check();
@@ -35,34 +13,17 @@ const BEN = 'It was a blunder that threw away every gain Russia had made in Syri
 test('a teacher, a projector and two students run a before/after pair and an argument poll', async ({
 	browser
 }) => {
-	const teacher = await (
-		await browser.newContext({ viewport: { width: 1280, height: 800 } })
-	).newPage();
-	await teacher.goto('/host?kit=hitting-rock-bottom');
-	// Keep the pair (before and after) and the first open poll: untick everything else.
-	const items = teacher.locator('ol.items li');
-	const count = await items.count();
+	const teacher = await laptop(browser);
+	// Keep the pair (before and after) and the first open poll.
 	let openKept = false;
-	for (let i = 0; i < count; i++) {
-		const li = items.nth(i);
-		const text = (await li.textContent()) ?? '';
+	const code = await createSession(teacher, (text) => {
 		const pair = /Poll · How far do you agree\? · (before|after)/.test(text);
 		const open = !openKept && text.includes('Poll · Your argument in one sentence');
 		if (open) openKept = true;
-		if (!pair && !open) await li.getByRole('checkbox').uncheck();
-	}
-	await expect(items.getByRole('checkbox', { checked: true })).toHaveCount(3);
-	await teacher.getByRole('button', { name: 'Create session' }).click();
-	await expect(teacher).toHaveURL(/\/room\/[A-Z2-9]{6}\/host$/);
-	const code = /room\/([A-Z2-9]{6})/.exec(teacher.url())![1]!;
+		return pair || open;
+	});
 
-	const screen = await (
-		await browser.newContext({ viewport: { width: 1280, height: 720 } })
-	).newPage();
-	// The projector opens from the link in the teacher's controls, which carries its key.
-	const projectorLink = teacher.getByRole('link', { name: 'Open the projector view' });
-	await expect(projectorLink).toHaveAttribute('href', /#key=[0-9a-f]{64}$/);
-	await screen.goto((await projectorLink.getAttribute('href'))!);
+	const screen = await openProjector(browser, teacher);
 	await expect(screen.getByText(`${code.slice(0, 3)} ${code.slice(3)}`)).toBeVisible();
 
 	const ada = await student(browser, code, 'Ada');

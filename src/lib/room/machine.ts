@@ -215,18 +215,7 @@ function reveal(state: RoomState): StepResult {
 	}
 	const answers = state.answers[core.current] ?? {};
 	const participants = { ...state.participants };
-	for (const p of active(state)) {
-		const a = answers[p.id];
-		const right = a?.credit === 1;
-		const streak = right ? p.streak + 1 : 0;
-		participants[p.id] = {
-			...p,
-			score: p.score + (a?.points ?? 0),
-			correct: p.correct + (right ? 1 : 0),
-			streak,
-			bestStreak: Math.max(p.bestStreak, streak)
-		};
-	}
+	for (const p of active(state)) participants[p.id] = credited(p, answers[p.id]);
 	const next = { ...withCore(state, { phase: 'revealed' as const }), participants };
 	return ok(next, [
 		{ type: 'coreChanged' },
@@ -279,6 +268,72 @@ function validResponse(item: RoomItem, r: AnyResponse): boolean {
 	return r.type === 'scale';
 }
 
+/** The item an answer is for, if the response fits it; otherwise the refusal. */
+function checkedItem(core: Core, cmd: Extract<Command, { type: 'answer' }>): RoomItem | RoomError {
+	const item = core.items[cmd.item];
+	if (!item) return 'wrong_item';
+	if (item.kind === 'question' && cmd.response.type !== item.question.type) return 'wrong_type';
+	if (!validResponse(item, cmd.response)) return 'invalid_response';
+	return item;
+}
+
+/** The stored answer: graded (in the kit's order) for a question, as given for a poll. */
+function makeEntry(
+	state: RoomState,
+	p: Participant,
+	cmd: Extract<Command, { type: 'answer' }>,
+	item: RoomItem,
+	now: number,
+	timing: Parameters<typeof points>[0]
+): Answer {
+	if (item.kind === 'question') {
+		let response = cmd.response;
+		// Students answer in displayed order; grade in the kit's order.
+		if (response.type === 'ordering' && item.perm) {
+			const perm = item.perm;
+			response = { type: 'ordering', order: response.order.map((d) => perm[d] ?? -1) };
+		}
+		const g = grade(item.question, response as Parameters<typeof grade>[1]);
+		const earned = points({ ...timing, credit: g.credit });
+		return {
+			participantId: p.id,
+			item: cmd.item,
+			response,
+			at: now,
+			credit: g.credit,
+			points: earned
+		};
+	}
+	const entry: Answer = {
+		participantId: p.id,
+		item: cmd.item,
+		response: cmd.response,
+		at: now,
+		credit: null,
+		points: 0
+	};
+	if (cmd.response.type === 'open') {
+		entry.status = 'pending';
+		// Never derived from the participant id: response ids reach other students.
+		entry.responseId =
+			cmd.responseId ?? `${cmd.item}-${Object.keys(state.answers[cmd.item] ?? {}).length + 1}`;
+	}
+	return entry;
+}
+
+/** A participant after one graded answer counts: points, correct count and streak. */
+function credited(p: Participant, a: Answer | undefined): Participant {
+	const right = a?.credit === 1;
+	const streak = right ? p.streak + 1 : 0;
+	return {
+		...p,
+		score: p.score + (a?.points ?? 0),
+		correct: p.correct + (right ? 1 : 0),
+		streak,
+		bestStreak: Math.max(p.bestStreak, streak)
+	};
+}
+
 function answer(
 	state: RoomState,
 	cmd: Extract<Command, { type: 'answer' }>,
@@ -295,51 +350,15 @@ function answer(
 	if (core.pausedAt !== null) return fail('paused');
 	const own = deadlineFor(core, p);
 	if (own !== null && now > own) return fail('time_up');
-	const item = core.items[cmd.item];
-	if (!item) return fail('wrong_item');
-	if (item.kind === 'question' && cmd.response.type !== item.question.type)
-		return fail('wrong_type');
-	if (!validResponse(item, cmd.response)) return fail('invalid_response');
-
-	let entry: Answer;
-	if (item.kind === 'question') {
-		let response = cmd.response;
-		// Students answer in displayed order; grade in the kit's order.
-		if (response.type === 'ordering' && item.perm) {
-			const perm = item.perm;
-			response = { type: 'ordering', order: response.order.map((d) => perm[d] ?? -1) };
-		}
-		const g = grade(item.question, response as Parameters<typeof grade>[1]);
-		const openedAt = core.openedAt ?? now;
-		entry = {
-			participantId: p.id,
-			item: cmd.item,
-			response,
-			at: now,
-			credit: g.credit,
-			points: points({
-				credit: g.credit,
-				elapsedMs: own === null ? null : now - openedAt,
-				allowedMs: own === null ? null : own - openedAt,
-				speedScoring: core.settings.speedScoring
-			})
-		};
-	} else {
-		entry = {
-			participantId: p.id,
-			item: cmd.item,
-			response: cmd.response,
-			at: now,
-			credit: null,
-			points: 0
-		};
-		if (cmd.response.type === 'open') {
-			entry.status = 'pending';
-			// Never derived from the participant id: response ids reach other students.
-			entry.responseId =
-				cmd.responseId ?? `${cmd.item}-${Object.keys(state.answers[cmd.item] ?? {}).length + 1}`;
-		}
-	}
+	const checked = checkedItem(core, cmd);
+	if (typeof checked === 'string') return fail(checked);
+	const openedAt = core.openedAt ?? now;
+	const entry = makeEntry(state, p, cmd, checked, now, {
+		credit: 0,
+		elapsedMs: own === null ? null : now - openedAt,
+		allowedMs: own === null ? null : own - openedAt,
+		speedScoring: core.settings.speedScoring
+	});
 	const answers = { ...state.answers, [cmd.item]: { ...state.answers[cmd.item], [p.id]: entry } };
 	return closeIfDone({ ...state, answers }, [{ type: 'answerRecorded', answer: entry }], now, true);
 }
@@ -360,57 +379,15 @@ function homeworkAnswer(
 	if (due !== null && now > due) return fail('time_up');
 	if (cmd.item !== p.progress) return fail('wrong_item');
 	if (state.answers[cmd.item]?.[p.id]) return fail('already_answered');
-	const item = core.items[cmd.item];
-	if (!item) return fail('wrong_item');
-	if (item.kind === 'question' && cmd.response.type !== item.question.type)
-		return fail('wrong_type');
-	if (!validResponse(item, cmd.response)) return fail('invalid_response');
-	let entry: Answer;
-	let participant = p;
-	if (item.kind === 'question') {
-		let response = cmd.response;
-		if (response.type === 'ordering' && item.perm) {
-			const perm = item.perm;
-			response = { type: 'ordering', order: response.order.map((d) => perm[d] ?? -1) };
-		}
-		const g = grade(item.question, response as Parameters<typeof grade>[1]);
-		const earned = points({
-			credit: g.credit,
-			elapsedMs: null,
-			allowedMs: null,
-			speedScoring: false
-		});
-		entry = {
-			participantId: p.id,
-			item: cmd.item,
-			response,
-			at: now,
-			credit: g.credit,
-			points: earned
-		};
-		const streak = g.correct ? p.streak + 1 : 0;
-		participant = {
-			...p,
-			score: p.score + earned,
-			correct: p.correct + (g.correct ? 1 : 0),
-			streak,
-			bestStreak: Math.max(p.bestStreak, streak)
-		};
-	} else {
-		entry = {
-			participantId: p.id,
-			item: cmd.item,
-			response: cmd.response,
-			at: now,
-			credit: null,
-			points: 0
-		};
-		if (cmd.response.type === 'open') {
-			entry.status = 'pending';
-			entry.responseId =
-				cmd.responseId ?? `${cmd.item}-${Object.keys(state.answers[cmd.item] ?? {}).length + 1}`;
-		}
-	}
+	const checked = checkedItem(core, cmd);
+	if (typeof checked === 'string') return fail(checked);
+	const entry = makeEntry(state, p, cmd, checked, now, {
+		credit: 0,
+		elapsedMs: null,
+		allowedMs: null,
+		speedScoring: false
+	});
+	const participant = entry.credit === null ? p : credited(p, entry);
 	const answers = { ...state.answers, [cmd.item]: { ...state.answers[cmd.item], [p.id]: entry } };
 	const participants = { ...state.participants, [p.id]: participant };
 	return ok({ ...state, answers, participants }, [

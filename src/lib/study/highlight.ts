@@ -8,6 +8,7 @@
  * runs across a link. Input HTML is trusted (sanitized by the loader); nothing here adds
  * attributes from the quote.
  */
+import { escapeHtml } from '../html';
 
 const VOID = new Set(['br', 'hr', 'img', 'wbr', 'input']);
 /** Elements whose text is not part of the reading's text (see the loader's `htmlToText`). */
@@ -165,11 +166,5 @@ export function highlightQuotes(
 }
 
 /** Plain text (the credit line, a publisher's note) as HTML, ready for `highlightQuotes`. */
-export function escapeHtml(s: string): string {
-	return s
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;')
-		.replace(/"/g, '&quot;')
-		.replace(/'/g, '&#39;');
-}
+
+export { escapeHtml };

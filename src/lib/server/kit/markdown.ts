@@ -6,6 +6,7 @@
 import { Marked, type Token } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import type { Block } from '../../kit/types';
+import { escapeHtml } from '../../html';
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
@@ -159,11 +160,4 @@ export function markTerm(
 	return null;
 }
 
-export function escapeHtml(s: string): string {
-	return s
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;')
-		.replace(/"/g, '&quot;')
-		.replace(/'/g, '&#39;');
-}
+export { escapeHtml };
