@@ -87,3 +87,33 @@ test('the teacher controls reopen after a refresh; a wrong host key gets nothing
 	await expect(other.getByText('Only the teacher’s controls can do that.')).toBeVisible();
 	await expect(other.getByRole('button', { name: 'Start' })).toHaveCount(0);
 });
+
+test('time accommodations: the teacher doubles one student’s time, the student can hide the countdown', async ({
+	browser
+}) => {
+	const teacher = await laptop(browser);
+	const code = await createSession(teacher, firstSingles(1), () =>
+		teacher.getByLabel('Time per question').selectOption('10')
+	);
+	const ada = await student(browser, code, 'Ada');
+	const ben = await student(browser, code, 'Ben');
+	await teacher.getByLabel('Extra time for Ada').selectOption('2');
+	await expect(teacher.getByText('Extra time set for Ada.')).toBeAttached();
+	await teacher.getByRole('button', { name: 'Start' }).click();
+	const left = async (page: typeof ada) =>
+		Number((await page.getByText(/^\d+s left$/).textContent())?.replace('s left', ''));
+	await expect(ada.getByText(/^\d+s left$/)).toBeVisible();
+	expect(await left(ada)).toBeGreaterThan(12);
+	expect(await left(ben)).toBeLessThanOrEqual(10);
+	await ben.getByLabel('Show the countdown').uncheck();
+	await expect(ben.getByText(/^\d+s left$/)).toHaveCount(0);
+	await noAxeViolations(ben);
+	// Ben's time runs out; Ada still has hers and can answer.
+	await ben.waitForTimeout(10_500);
+	await ben.getByRole('radio').first().check();
+	await ben.getByRole('button', { name: 'Submit answer' }).click();
+	await expect(ben.getByRole('alert')).toHaveText('Time is up for this question.');
+	await ada.getByRole('radio').first().check();
+	await ada.getByRole('button', { name: 'Submit answer' }).click();
+	await expect(ada.getByText('✔ Answer saved.')).toBeVisible();
+});
