@@ -1050,3 +1050,56 @@ describe('ordering shuffle secrecy', () => {
 		expect(perms.size).toBeGreaterThan(1);
 	});
 });
+
+describe('answers arriving together (a batch)', () => {
+	const pick = (id: string, choice = 0) =>
+		answer(id, 0, { type: 'single', choice }) as Extract<Command, { type: 'answer' }>;
+
+	it('records the same as one by one, and leaves the state it started from untouched', () => {
+		const s = started([q(SINGLE)], 4, { timeLimit: null });
+		const batch = run(
+			s,
+			{ type: 'answers', list: [pick('s1'), pick('s2', 1), pick('s3')] },
+			T0 + 5
+		);
+		let one = s;
+		for (const id of ['s1', 's2', 's3'])
+			one = run(one, pick(id, id === 's2' ? 1 : 0), T0 + 5).state;
+		expect(batch.state.answers).toEqual(one.answers);
+		expect(s.answers[0]).toBeUndefined();
+		expect(
+			batch.effects
+				.filter((e) => e.type === 'answerRecorded')
+				.map((e) => e.type === 'answerRecorded' && e.seq)
+		).toEqual([0, 1, 2]);
+	});
+
+	it('refuses a duplicate inside the batch and everything after the question closes', () => {
+		const s = started([q(SINGLE)], 2, { timeLimit: null });
+		const r = run(
+			s,
+			{ type: 'answers', list: [pick('s1'), pick('s1', 1), pick('s2'), pick('s2')] },
+			T0 + 5
+		);
+		expect(r.effects.filter((e) => e.type === 'answerRefused')).toEqual([
+			{ type: 'answerRefused', seq: 1, error: 'already_answered' },
+			{ type: 'answerRefused', seq: 3, error: 'already_answered' }
+		]);
+		expect(r.state.core.phase).toBe('closed');
+		expect(Object.keys(r.state.answers[0]!)).toHaveLength(2);
+		const late = run(
+			started([q(SINGLE)], 1, { timeLimit: null }),
+			{ type: 'answers', list: [pick('s1'), pick('s1')] },
+			T0
+		);
+		expect(late.state.core.phase).toBe('closed');
+	});
+
+	it('a later batch never writes into an earlier state’s records', () => {
+		const s = started([q(SINGLE)], 3, { timeLimit: null });
+		const first = run(s, { type: 'answers', list: [pick('s1')] }, T0 + 5).state;
+		const second = run(first, { type: 'answers', list: [pick('s2')] }, T0 + 6).state;
+		expect(Object.keys(first.answers[0]!)).toEqual(['s1']);
+		expect(Object.keys(second.answers[0]!)).toEqual(['s1', 's2']);
+	});
+});

@@ -17,6 +17,7 @@
 import { grade, points } from '../scoring';
 import type {
 	Answer,
+	AnswerCommand,
 	AnyResponse,
 	Command,
 	Core,
@@ -110,8 +111,38 @@ export function deadlineFor(core: Core, p: Pick<Participant, 'extraTime'>): numb
 	return core.deadline + core.settings.timeLimit * 1000 * (p.extraTime - 1);
 }
 
+/**
+ * Derived lists, memoised per participants object. The machine never mutates a participants
+ * object (every change makes a new one), so an answer, which leaves participants alone, costs no
+ * scan of the room: that keeps a 2,000-student answer burst linear instead of quadratic.
+ */
+const derived = new WeakMap<
+	RoomState['participants'],
+	{ active: Participant[]; connected: number; names: Set<string> }
+>();
+
+function roster(state: RoomState) {
+	let d = derived.get(state.participants);
+	if (!d) {
+		const list = Object.values(state.participants).filter((p) => !p.removed);
+		d = {
+			active: list,
+			connected: list.filter((p) => p.connected).length,
+			names: new Set(list.map((p) => p.nickname.toLowerCase()))
+		};
+		derived.set(state.participants, d);
+	}
+	return d;
+}
+
 function active(state: RoomState): Participant[] {
-	return Object.values(state.participants).filter((p) => !p.removed);
+	return roster(state).active;
+}
+
+/** How many answers the current item has, without listing them (necessary for "all answered"). */
+function answeredCount(state: RoomState): number {
+	const record = state.answers[state.core.current];
+	return record ? (answerCounts.get(record) ?? Object.keys(record).length) : 0;
 }
 
 /** Connected, not removed, and yet to answer the current item. */
@@ -174,7 +205,9 @@ function closeIfDone(
 	if (state.core.phase === 'open' && state.core.pausedAt === null) {
 		const everyone =
 			allAnsweredCloses &&
-			active(state).filter((p) => p.connected).length > 0 &&
+			roster(state).connected > 0 &&
+			// Cheap necessary condition first; the exact scan runs only for the last answers.
+			answeredCount(state) >= roster(state).connected &&
 			pending(state).length === 0;
 		const at = closesAt(state);
 		if (everyone || (at !== null && now >= at)) {
@@ -334,11 +367,49 @@ function credited(p: Participant, a: Answer | undefined): Participant {
 	};
 }
 
-function answer(
-	state: RoomState,
-	cmd: Extract<Command, { type: 'answer' }>,
-	now: number
-): StepResult {
+/**
+ * Records made by the current step, which no earlier state has seen: safe to append to in place.
+ * A burst of answers then copies an item's record once per batch instead of once per answer.
+ */
+type Owned = Set<object>;
+
+/** Answers per item record; kept in step with in-place appends to owned records. */
+const answerCounts = new WeakMap<object, number>();
+
+function withAnswer(state: RoomState, entry: Answer, owned?: Owned): RoomState {
+	const prev = state.answers[entry.item];
+	const count = (prev ? (answerCounts.get(prev) ?? Object.keys(prev).length) : 0) + 1;
+	if (prev && owned?.has(prev) && owned.has(state.answers)) {
+		prev[entry.participantId] = entry;
+		answerCounts.set(prev, count);
+		return state;
+	}
+	const record = { ...prev, [entry.participantId]: entry };
+	const answers = { ...state.answers, [entry.item]: record };
+	answerCounts.set(record, count);
+	owned?.add(record).add(answers);
+	return { ...state, answers };
+}
+
+function answers(state: RoomState, list: AnswerCommand[], now: number): StepResult {
+	const owned: Owned = new Set();
+	const effects: Effect[] = [];
+	let current = state;
+	list.forEach((cmd, seq) => {
+		const r = answer(current, cmd, now, owned);
+		if (!r.ok) return void effects.push({ type: 'answerRefused', seq, error: r.error });
+		current = r.state;
+		for (const e of r.effects) {
+			if (e.type === 'answerRecorded') effects.push({ ...e, seq });
+			else if (e.type !== 'schedule') effects.push(e);
+		}
+	});
+	// One timer decision for the whole batch: the state it ended in.
+	if (current !== state) effects.push(schedule(current));
+	return ok(current, effects);
+}
+
+function answer(state: RoomState, cmd: AnswerCommand, now: number, owned?: Owned): StepResult {
 	const { core } = state;
 	const p = state.participants[cmd.participantId];
 	if (!p) return fail('not_participant');
@@ -359,8 +430,12 @@ function answer(
 		allowedMs: own === null ? null : own - openedAt,
 		speedScoring: core.settings.speedScoring
 	});
-	const answers = { ...state.answers, [cmd.item]: { ...state.answers[cmd.item], [p.id]: entry } };
-	return closeIfDone({ ...state, answers }, [{ type: 'answerRecorded', answer: entry }], now, true);
+	return closeIfDone(
+		withAnswer(state, entry, owned),
+		[{ type: 'answerRecorded', answer: entry }],
+		now,
+		true
+	);
 }
 
 /**
@@ -418,10 +493,7 @@ export function step(state: RoomState, cmd: Command, now: number): StepResult {
 			if (core.locked) return fail('room_locked');
 			// Ids are the transport's to mint; a known id must never reset someone's points.
 			if (state.participants[cmd.participantId]) return fail('bad_phase');
-			const taken = active(state).some(
-				(p) => p.nickname.toLowerCase() === cmd.nickname.toLowerCase()
-			);
-			if (taken) return fail('nickname_taken');
+			if (roster(state).names.has(cmd.nickname.toLowerCase())) return fail('nickname_taken');
 			const participant: Participant = {
 				id: cmd.participantId,
 				nickname: cmd.nickname,
@@ -454,6 +526,8 @@ export function step(state: RoomState, cmd: Command, now: number): StepResult {
 		}
 		case 'answer':
 			return answer(state, cmd, now);
+		case 'answers':
+			return answers(state, cmd.list, now);
 		case 'upvote': {
 			const voter = state.participants[cmd.participantId];
 			if (!voter || voter.removed) return fail('not_participant');

@@ -104,6 +104,11 @@ export type Command =
 			response: AnyResponse;
 			responseId?: string;
 	  }
+	/**
+	 * Answers that arrived together, applied in order as if one by one. Each gets an
+	 * `answerRecorded` or `answerRefused` effect carrying its position (`seq`) in the list.
+	 */
+	| { type: 'answers'; list: AnswerCommand[] }
 	| { type: 'upvote'; participantId: string; responseId: string }
 	/** Homework: the student moves on to their next item. */
 	| { type: 'advance'; participantId: string }
@@ -121,6 +126,8 @@ export type Command =
 	| { type: 'end' }
 	| { type: 'moderate'; responseId: string; status: 'approved' | 'hidden' | 'highlighted' }
 	| { type: 'tick' };
+
+export type AnswerCommand = Extract<Command, { type: 'answer' }>;
 
 export type RoomError =
 	| 'bad_phase'
@@ -141,7 +148,8 @@ export type RoomError =
 	| 'paused';
 
 export type Effect =
-	| { type: 'answerRecorded'; answer: Answer }
+	| { type: 'answerRecorded'; answer: Answer; seq?: number }
+	| { type: 'answerRefused'; seq: number; error: RoomError }
 	| { type: 'participantsChanged'; ids: string[] }
 	| { type: 'participantJoined'; participant: Participant }
 	| { type: 'coreChanged' }

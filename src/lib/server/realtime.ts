@@ -89,7 +89,7 @@ export function attachRealtime(
 		socket: QSocket,
 		event: keyof ClientToServerEvents,
 		schema: v.GenericSchema<unknown, P>,
-		handler: (p: P) => Ack<T>
+		handler: (p: P) => Ack<T> | Promise<Ack<T>>
 	) {
 		socket.on(event, (payload: unknown, ack: unknown) => {
 			const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => {};
@@ -97,11 +97,16 @@ export function attachRealtime(
 			if (socket.data.role !== 'host' && !bucket(socket)) return reply(errorAck('rate_limited'));
 			const parsed = v.safeParse(schema, payload);
 			if (!parsed.success) return reply(errorAck('invalid_payload'));
-			try {
-				reply(handler(parsed.output));
-			} catch (e) {
+			const failed = (e: unknown) => {
 				console.error(`[quorum] ${event} failed`, { code: socket.data.code, error: e });
 				reply(errorAck('internal'));
+			};
+			try {
+				const result = handler(parsed.output);
+				if (result instanceof Promise) result.then(reply, failed);
+				else reply(result);
+			} catch (e) {
+				failed(e);
 			}
 		});
 	}
@@ -233,7 +238,7 @@ export function attachRealtime(
 			return { ok: true, data: null };
 		});
 
-		on(socket, 'answer:submit', AnswerSchema, (p) => {
+		on(socket, 'answer:submit', AnswerSchema, async (p) => {
 			const id = socket.data.participantId;
 			if (socket.data.role !== 'student' || socket.data.code !== p.code || !id)
 				return errorAck('not_joined');
@@ -242,7 +247,7 @@ export function attachRealtime(
 			const response = p.response;
 			if ((response.type === 'open' || response.type === 'wordcloud') && isAbusive(response.text))
 				return errorAck('text_blocked');
-			const r = hub.run(p.code, {
+			const r = await hub.submitAnswer(p.code, {
 				type: 'answer',
 				participantId: id,
 				item: p.item,

@@ -9,7 +9,7 @@
  */
 import type { Server } from 'socket.io';
 import { isHomework, step } from '../room/machine';
-import type { Command, Effect, RoomError, RoomState } from '../room/types';
+import type { AnswerCommand, Command, Effect, RoomError, RoomState } from '../room/types';
 import { hostView, myView, publicView, screenView, standings } from '../room/view';
 import type { ClientToServerEvents, ServerToClientEvents } from '../protocol';
 import type { Repository } from './db';
@@ -44,6 +44,10 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
 
 export class RoomHub {
 	private live = new Map<string, LiveRoom>();
+	private queues = new Map<
+		string,
+		{ cmd: AnswerCommand; resolve: (r: { ok: true } | { ok: false; error: string }) => void }[]
+	>();
 
 	constructor(
 		private io: IO,
@@ -114,6 +118,45 @@ export class RoomHub {
 		room.state = result.state;
 		this.react(code, room, result.effects);
 		return { ok: true, effects: result.effects };
+	}
+
+	/**
+	 * Answers are queued and applied together at the next turn of the event loop: one step, one
+	 * transaction, then every ack. Under a burst the batches grow by themselves, so the cost per
+	 * answer falls as the load rises; alone, an answer waits only for the current turn to end.
+	 * Every answer is still written before its ack.
+	 */
+	submitAnswer(
+		code: string,
+		cmd: AnswerCommand
+	): Promise<{ ok: true } | { ok: false; error: string }> {
+		return new Promise((resolve) => {
+			let queue = this.queues.get(code);
+			if (!queue) {
+				queue = [];
+				this.queues.set(code, queue);
+				setImmediate(() => this.flush(code));
+			}
+			queue.push({ cmd, resolve });
+		});
+	}
+
+	private flush(code: string) {
+		const queue = this.queues.get(code) ?? [];
+		this.queues.delete(code);
+		let refused = new Map<number, string>();
+		try {
+			const r = this.run(code, { type: 'answers', list: queue.map((q) => q.cmd) });
+			if (!r.ok) refused = new Map(queue.map((_, i) => [i, r.error]));
+			else for (const e of r.effects) if (e.type === 'answerRefused') refused.set(e.seq, e.error);
+		} catch (e) {
+			console.error('[quorum] answer batch failed', { code, error: e });
+			refused = new Map(queue.map((_, i) => [i, 'internal']));
+		}
+		queue.forEach((q, i) => {
+			const error = refused.get(i);
+			q.resolve(error ? { ok: false, error } : { ok: true });
+		});
 	}
 
 	private persist(code: string, state: RoomState, effects: Effect[]) {
