@@ -191,10 +191,9 @@ export class RoomHub {
 			if (e.type === 'schedule') this.arm(code, room, e.at);
 			else if (e.type === 'coreChanged') core = true;
 			else if (e.type === 'participantsChanged' && e.ids.length > 1) everyone = true;
-			else if (e.type === 'participantsChanged' || e.type === 'participantJoined') {
-				const id = e.type === 'participantJoined' ? e.participant.id : (e.ids[0] ?? '');
-				this.sendMe(code, room, id);
-			} else if (e.type === 'moderated' || e.type === 'upvoted') room.studentsDirty = true;
+			// A joiner gets their view in the join reply; one student's change reaches their tabs.
+			else if (e.type === 'participantsChanged') this.sendMe(code, room, e.ids[0] ?? '');
+			else if (e.type === 'moderated' || e.type === 'upvoted') room.studentsDirty = true;
 		}
 		if (core && room.state.core.phase === 'ended' && !room.evict) {
 			room.evict = setTimeout(() => this.evict(code, room), EVICT_ENDED_MS);
@@ -224,8 +223,10 @@ export class RoomHub {
 		);
 	}
 
-	sendMe(code: string, room: LiveRoom, id: string, ranks = standings(room.state).ranks) {
-		const me = myView(room.state, id, ranks);
+	sendMe(code: string, room: LiveRoom, id: string, ranks?: Map<string, number>) {
+		// A student with no open tab (just went away) has no one to tell: skip the ranking too.
+		if (!this.io.sockets.adapter.rooms.get(rooms.participant(code, id))?.size) return;
+		const me = myView(room.state, id, ranks ?? standings(room.state).ranks);
 		if (me) this.io.to(rooms.participant(code, id)).emit('me:updated', me);
 	}
 
