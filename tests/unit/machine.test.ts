@@ -1103,3 +1103,18 @@ describe('answers arriving together (a batch)', () => {
 		expect(Object.keys(second.answers[0]!)).toEqual(['s1', 's2']);
 	});
 });
+
+describe('a consumed state (the live hub keeps only the latest)', () => {
+	it('lets a batch append to the open record in place, with the same result', () => {
+		const pick = (id: string) =>
+			answer(id, 0, { type: 'single', choice: 0 }) as Extract<Command, { type: 'answer' }>;
+		const s = run(started([q(SINGLE)], 3, { timeLimit: null }), pick('s1'), T0 + 1).state;
+		const record = s.answers[0]!;
+		const pure = step(s, { type: 'answers', list: [pick('s2')] }, T0 + 2);
+		expect(Object.keys(record)).toEqual(['s1']);
+		const consumed = step(s, { type: 'answers', list: [pick('s2')] }, T0 + 2, { consume: true });
+		expect(consumed.ok && consumed.state.answers[0]).toBe(record);
+		expect(pure.ok && Object.keys(pure.state.answers[0]!)).toEqual(['s1', 's2']);
+		expect(Object.keys(record)).toEqual(['s1', 's2']);
+	});
+});

@@ -391,8 +391,17 @@ function withAnswer(state: RoomState, entry: Answer, owned?: Owned): RoomState {
 	return { ...state, answers };
 }
 
-function answers(state: RoomState, list: AnswerCommand[], now: number): StepResult {
+function answers(
+	state: RoomState,
+	list: AnswerCommand[],
+	now: number,
+	consume: boolean
+): StepResult {
 	const owned: Owned = new Set();
+	if (consume) {
+		owned.add(state.answers);
+		for (const record of Object.values(state.answers)) owned.add(record);
+	}
 	const effects: Effect[] = [];
 	let current = state;
 	list.forEach((cmd, seq) => {
@@ -483,7 +492,21 @@ function setParticipant(state: RoomState, p: Participant, effects: Effect[]): Ro
 	return { ...state, participants: { ...state.participants, [p.id]: p } };
 }
 
-export function step(state: RoomState, cmd: Command, now: number): StepResult {
+export interface StepOptions {
+	/**
+	 * The caller hands the input state over and will never read it again (the live hub, which
+	 * keeps only the latest state). A batch of answers may then append to the open item's record
+	 * in place instead of copying it. Without this flag `step` never touches its input.
+	 */
+	consume?: boolean;
+}
+
+export function step(
+	state: RoomState,
+	cmd: Command,
+	now: number,
+	opts: StepOptions = {}
+): StepResult {
 	const { core } = state;
 	if (core.phase === 'ended' && cmd.type !== 'connect' && cmd.type !== 'disconnect')
 		return fail('room_ended');
@@ -527,7 +550,7 @@ export function step(state: RoomState, cmd: Command, now: number): StepResult {
 		case 'answer':
 			return answer(state, cmd, now);
 		case 'answers':
-			return answers(state, cmd.list, now);
+			return answers(state, cmd.list, now, opts.consume === true);
 		case 'upvote': {
 			const voter = state.participants[cmd.participantId];
 			if (!voter || voter.removed) return fail('not_participant');

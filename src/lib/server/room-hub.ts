@@ -109,12 +109,20 @@ export class RoomHub {
 		const room = this.live.get(code);
 		if (!room) return { ok: false, error: 'bad_phase' };
 		const now = this.clock();
-		const result = step(room.state, cmd, now);
+		// Answer batches may append in place: this hub keeps only the latest state.
+		const consume = cmd.type === 'answers';
+		const result = step(room.state, cmd, now, { consume });
 		if (!result.ok) return result;
-		this.repo.tx(() => {
-			persistExtra?.(result.state);
-			this.persist(code, result.state, result.effects);
-		});
+		try {
+			this.repo.tx(() => {
+				persistExtra?.(result.state);
+				this.persist(code, result.state, result.effects);
+			});
+		} catch (e) {
+			// Nothing was written; memory may already hold the batch, so reload from the database.
+			if (consume) this.evict(code, room);
+			throw e;
+		}
 		room.state = result.state;
 		this.react(code, room, result.effects);
 		return { ok: true, effects: result.effects };
