@@ -135,8 +135,28 @@ function roster(state: RoomState) {
 	return d;
 }
 
+/**
+ * A join adds one participant: hand the memo over to the new participants object and extend it,
+ * instead of rebuilding it from every participant. The old object loses its memo (it is rebuilt
+ * from its own participants if anyone asks), so no state ever sees another's roster.
+ */
+function carryRoster(from: RoomState, to: RoomState, joined: Participant) {
+	const d = derived.get(from.participants);
+	if (!d) return;
+	derived.delete(from.participants);
+	d.active.push(joined);
+	d.names.add(joined.nickname.toLowerCase());
+	if (joined.connected) d.connected += 1;
+	derived.set(to.participants, d);
+}
+
 function active(state: RoomState): Participant[] {
 	return roster(state).active;
+}
+
+/** Participants not removed, without a scan when the roster is memoised. */
+export function activeCount(state: RoomState): number {
+	return roster(state).active.length;
 }
 
 /** How many answers the current item has, without listing them (necessary for "all answered"). */
@@ -534,6 +554,7 @@ export function step(
 				...state,
 				participants: { ...state.participants, [participant.id]: participant }
 			};
+			carryRoster(state, next, participant);
 			return ok(next, [{ type: 'participantJoined', participant }, schedule(next)]);
 		}
 		case 'connect':

@@ -21,7 +21,7 @@ import type {
 	RoomState,
 	Settings
 } from './types';
-import { deadlineFor, isHomework } from './machine';
+import { activeCount, deadlineFor, isHomework } from './machine';
 
 export type PublicItem =
 	| {
@@ -320,12 +320,17 @@ export function publicView(
 				: null,
 		poll: core.phase === 'ended' || isHomework(core) ? null : pollResults(state, role),
 		leaderboard: showBoard ? standings(state).rows.slice(0, 5) : null,
-		players: Object.values(state.participants).filter((p) => !p.removed).length,
+		players: activeCount(state),
 		serverNow: now
 	};
 }
 
-export function myView(state: RoomState, id: string, ranks: Map<string, number>): MyView | null {
+/**
+ * One student's own view. `ranks` from `standings`; omitted in the lobby, where nobody has a rank
+ * yet and a flood of joins must not rank the room once per join.
+ */
+export function myView(state: RoomState, id: string, ranks?: Map<string, number>): MyView | null {
+	const table = ranks ?? (state.core.phase === 'lobby' ? null : standings(state).ranks);
 	const p = state.participants[id];
 	if (!p) return null;
 	const { core } = state;
@@ -349,8 +354,8 @@ export function myView(state: RoomState, id: string, ranks: Map<string, number>)
 		score: p.score,
 		correct: p.correct,
 		streak: p.streak,
-		rank: ranks.get(id) ?? 0,
-		of: ranks.size,
+		rank: table ? (table.get(id) ?? 0) : 1,
+		of: table ? table.size : activeCount(state),
 		extraTime: p.extraTime,
 		deadline: core.phase === 'open' ? deadlineFor(core, p) : null,
 		response,

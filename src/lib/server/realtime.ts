@@ -20,7 +20,7 @@ import {
 	type ClientToServerEvents,
 	type ServerToClientEvents
 } from '../protocol';
-import { hostView, myView, publicView, screenView, standings } from '../room/view';
+import { hostView, myView, publicView, screenView } from '../room/view';
 import type { AppContext } from './context';
 import { RoomHub, rooms } from './room-hub';
 import { hashToken, newId, newToken, reviewKeyFor, sameSecret } from './tokens';
@@ -187,7 +187,7 @@ export function attachRealtime(
 			}
 			enter(socket, p.code, 'student', participantId);
 			void socket.join([rooms.students(p.code), rooms.participant(p.code, participantId)]);
-			const me = myView(room.state, participantId, standings(room.state).ranks);
+			const me = myView(room.state, participantId);
 			if (!me) return errorAck('internal');
 			return {
 				ok: true,
@@ -255,7 +255,7 @@ export function attachRealtime(
 				responseId: response.type === 'open' ? newId() : undefined
 			});
 			if (!r.ok) return errorAck(r.error);
-			const me = myView(room.state, id, standings(room.state).ranks);
+			const me = myView(room.state, id);
 			return me ? { ok: true, data: me } : errorAck('internal');
 		});
 
@@ -267,7 +267,7 @@ export function attachRealtime(
 			if (!room) return errorAck('no_room');
 			const r = hub.run(p.code, { type: 'advance', participantId: id });
 			if (!r.ok) return errorAck(r.error);
-			const me = myView(room.state, id, standings(room.state).ranks);
+			const me = myView(room.state, id);
 			return me ? { ok: true, data: me } : errorAck('internal');
 		});
 

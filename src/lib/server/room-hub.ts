@@ -234,7 +234,7 @@ export class RoomHub {
 	sendMe(code: string, room: LiveRoom, id: string, ranks?: Map<string, number>) {
 		// A student with no open tab (just went away) has no one to tell: skip the ranking too.
 		if (!this.io.sockets.adapter.rooms.get(rooms.participant(code, id))?.size) return;
-		const me = myView(room.state, id, ranks ?? standings(room.state).ranks);
+		const me = myView(room.state, id, ranks);
 		if (me) this.io.to(rooms.participant(code, id)).emit('me:updated', me);
 	}
 
