@@ -8,7 +8,7 @@
  * sockets.
  */
 import type { Server } from 'socket.io';
-import { isHomework, step } from '../room/machine';
+import { activeCount, isHomework, step } from '../room/machine';
 import type { AnswerCommand, Command, Effect, RoomError, RoomState } from '../room/types';
 import { hostView, myView, publicView, screenView, standings } from '../room/view';
 import type { ClientToServerEvents, ServerToClientEvents } from '../protocol';
@@ -37,6 +37,9 @@ export const rooms = {
 };
 
 const THROTTLE_MS = 250;
+/** A lecture hall's roster is large: its teacher gets the live picture once a second instead. */
+const LARGE_ROOM = 300;
+const LARGE_THROTTLE_MS = 1000;
 const RESTORE_GRACE_MS = 30_000;
 const EVICT_ENDED_MS = 10 * 60_000;
 /** setTimeout's ceiling; a later deadline re-arms on the way (each tick schedules the next). */
@@ -249,21 +252,27 @@ export class RoomHub {
 		this.io.to(rooms.screen(code)).emit('screen:updated', screenView(room.state, now));
 	}
 
-	/** Host and projector counts, at most every THROTTLE_MS, however fast answers arrive. */
+	/**
+	 * Host and projector counts, at most every THROTTLE_MS (every LARGE_THROTTLE_MS in a large
+	 * room, whose host view carries the whole roster), however fast answers arrive.
+	 */
 	private soon(code: string, room: LiveRoom) {
 		if (room.pending) return;
-		room.pending = setTimeout(() => {
-			room.pending = null;
-			const now = this.clock();
-			this.io.to(rooms.host(code)).emit('host:updated', hostView(room.state, now));
-			this.io.to(rooms.screen(code)).emit('screen:updated', screenView(room.state, now));
-			if (room.studentsDirty) {
-				room.studentsDirty = false;
-				this.io
-					.to(rooms.students(code))
-					.emit('room:updated', publicView(room.state, now, 'student'));
-			}
-		}, THROTTLE_MS);
+		room.pending = setTimeout(
+			() => {
+				room.pending = null;
+				const now = this.clock();
+				this.io.to(rooms.host(code)).emit('host:updated', hostView(room.state, now));
+				this.io.to(rooms.screen(code)).emit('screen:updated', screenView(room.state, now));
+				if (room.studentsDirty) {
+					room.studentsDirty = false;
+					this.io
+						.to(rooms.students(code))
+						.emit('room:updated', publicView(room.state, now, 'student'));
+				}
+			},
+			activeCount(room.state) > LARGE_ROOM ? LARGE_THROTTLE_MS : THROTTLE_MS
+		);
 	}
 
 	now() {
