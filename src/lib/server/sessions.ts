@@ -67,3 +67,21 @@ export function createSession(
 	ctx.repo.createSession(code, hashToken(hostToken), state);
 	return { code, hostToken };
 }
+
+/** The kit's items as the start form lists them, in the default order. */
+export function itemChoices(ctx: AppContext, kitSlug: string) {
+	const kit = ctx.kits.get(kitSlug);
+	if (!kit) return [];
+	return defaultItems(ctx, kitSlug).map((ref) => {
+		const [kind, id, round] = ref.split(':');
+		const q = kind === 'q' ? kit.questions.find((x) => x.id === id) : undefined;
+		const p = kind === 'p' ? kit.polls.find((x) => x.id === id) : undefined;
+		return {
+			ref,
+			kind,
+			type: q?.type ?? p?.type ?? '',
+			round: round ?? null,
+			text: q?.prompt ?? p?.prompt ?? ''
+		};
+	});
+}

@@ -1,46 +1,53 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getContext } from '$lib/server/context';
-import { createSession, defaultItems, SessionInputError } from '$lib/server/sessions';
+import { createSession, itemChoices, SessionInputError } from '$lib/server/sessions';
+import {
+	isTeacher,
+	passcodeMatches,
+	TEACHER_COOKIE,
+	teacherCookieValue
+} from '$lib/server/teacher';
 import { parseSessionForm } from './form';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ url }) => {
+export const load: PageServerLoad = ({ url, cookies }) => {
+	if (!isTeacher(cookies.get(TEACHER_COOKIE)))
+		return { locked: true, kits: [], kit: null, items: [] };
 	const { kits } = getContext();
-	const list = kits.list();
-	const kit = kits.get(url.searchParams.get('kit') ?? '') ?? list[0];
-	if (!kit) return { kits: [], kit: null, items: [] };
-	const ctx = getContext();
-	const items = defaultItems(ctx, kit.slug).map((ref) => {
-		const [kind, id, round] = ref.split(':');
-		const q = kind === 'q' ? kit.questions.find((x) => x.id === id) : undefined;
-		const p = kind === 'p' ? kit.polls.find((x) => x.id === id) : undefined;
-		return {
-			ref,
-			kind,
-			type: q?.type ?? p?.type ?? '',
-			round: round ?? null,
-			text: q?.prompt ?? p?.prompt ?? ''
-		};
-	});
+	const kit = kits.get(url.searchParams.get('kit') ?? '') ?? kits.list()[0];
 	return {
-		kits: list.map((k) => ({ slug: k.slug, title: k.meta.title })),
-		kit: { slug: kit.slug, title: kit.meta.title },
-		items
+		locked: false,
+		kits: kits.list().map((k) => ({ slug: k.slug, title: k.meta.title })),
+		kit: kit ? { slug: kit.slug, title: kit.meta.title } : null,
+		items: kit ? itemChoices(getContext(), kit.slug) : []
 	};
 };
 
 export const actions: Actions = {
-	default: async ({ request }) => {
+	unlock: async ({ request, cookies }) => {
+		const given = String((await request.formData()).get('passcode') ?? '');
+		if (!passcodeMatches(given)) return fail(403, { error: 'That passcode is not right.' });
+		cookies.set(TEACHER_COOKIE, teacherCookieValue(given), {
+			path: '/',
+			httpOnly: true,
+			sameSite: 'strict',
+			secure: false,
+			maxAge: 60 * 60 * 24 * 30
+		});
+		return { unlocked: true };
+	},
+	create: async ({ request, cookies }) => {
+		if (!isTeacher(cookies.get(TEACHER_COOKIE)))
+			return fail(403, { error: 'Enter the teacher passcode first.' });
 		const form = parseSessionForm(await request.formData());
 		if ('error' in form) return fail(400, { error: form.error });
-		let code: string;
-		let hostToken: string;
+		let created: { code: string; hostToken: string };
 		try {
-			({ code, hostToken } = createSession(getContext(), form));
+			created = createSession(getContext(), form);
 		} catch (e) {
 			if (e instanceof SessionInputError) return fail(400, { error: e.message });
 			throw e;
 		}
-		redirect(303, `/room/${code}/host#key=${hostToken}`);
+		redirect(303, `/room/${created.code}/host#key=${created.hostToken}`);
 	}
 };
