@@ -34,6 +34,16 @@ function issuePath(issue: v.BaseIssue<unknown>): Path {
 	return (issue.path ?? []).map((p) => p.key as string | number);
 }
 
+/** Valibot's messages, in the words of someone writing a kit by hand. */
+function humanMessage(issue: v.BaseIssue<unknown>): string {
+	if (issue.message.startsWith('Invalid key:')) {
+		return issue.input === undefined
+			? 'is required but missing'
+			: 'is not a known field (check its spelling)';
+	}
+	return issue.message;
+}
+
 export function loadKit(dir: string, slug: string): Kit {
 	const rel = (f: string) => relative(process.cwd(), join(dir, f)) || f;
 	const errors: string[] = [];
@@ -72,7 +82,7 @@ export function loadKit(dir: string, slug: string): Kit {
 		if (result.success) return result.output as v.InferOutput<S>;
 		for (const issue of result.issues) {
 			const path = issuePath(issue);
-			fail(file, lineOf(source, path), path, issue.message);
+			fail(file, lineOf(source, path), path, humanMessage(issue));
 		}
 		return null;
 	}
