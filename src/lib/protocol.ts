@@ -4,7 +4,7 @@
  * ack callback answered with `Ack<T>`. Payload schemas live here, shared by server and client.
  */
 import * as v from 'valibot';
-import type { HostView, MyView, PublicView, ScreenView } from './room/view';
+import type { HostView, MyView, PublicView, RosterRow, ScreenView } from './room/view';
 
 export type Ack<T = null> = { ok: true; data: T } | { ok: false; error: string; message: string };
 
@@ -85,7 +85,7 @@ export interface ClientToServerEvents {
 	/** Teacher: take the controls with the host token. Acks the host view and the projector key. */
 	'host:attach': (
 		p: { code: string; hostToken: string },
-		ack: (r: Ack<HostView & { screenKey: string }>) => void
+		ack: (r: Ack<HostAttached>) => void
 	) => void;
 	/** Teacher: a command for the room (start, reveal, next, …). Acks once applied. */
 	'host:command': (p: { code: string; command: HostCommand }, ack: (r: Ack) => void) => void;
@@ -97,13 +97,21 @@ export interface ClientToServerEvents {
 	'response:upvote': (p: { code: string; responseId: string }, ack: (r: Ack) => void) => void;
 }
 
+/** The reply to `host:attach`: the whole picture, the whole roster, and the projector key. */
+export type HostAttached = HostView & { roster: RosterRow[]; screenKey: string };
+
 export interface ServerToClientEvents {
 	/** To every student of a room when the room moves (phase, item, poll results). */
 	'room:updated': (view: PublicView) => void;
 	/** To one student when their own standing changes (join, reveal, extra time). */
 	'me:updated': (me: MyView) => void;
-	/** To the teacher's controls: the full picture, throttled while answers arrive. */
+	/** To the teacher's controls: the picture without the roster, throttled while answers arrive. */
 	'host:updated': (view: HostView) => void;
+	/**
+	 * To the teacher's controls, with or before the `host:updated` it belongs to: the roster rows
+	 * that changed (joins, answers, connections, points). Merge them by id; new ids go last.
+	 */
+	'host:roster': (rows: RosterRow[]) => void;
 	/** To the projector, throttled while answers arrive. */
 	'screen:updated': (view: ScreenView) => void;
 	/** To a student the teacher removed; the client forgets its token. */

@@ -392,13 +392,23 @@ function call<T>(s: Socket, event: string, payload: unknown, ms = 30_000): Promi
 class Host {
 	views: HostSeen[] = [];
 	maxBytes = 0;
+	/** All host traffic (views and roster rows), and the largest roster message. */
+	totalBytes = 0;
+	rosterMaxBytes = 0;
 	private listeners = new Set<() => void>();
 	constructor(
 		readonly socket: Socket,
 		readonly code: string
 	) {
+		socket.on('host:roster', (rows: unknown[]) => {
+			const bytes = JSON.stringify(rows).length;
+			this.totalBytes += bytes;
+			this.rosterMaxBytes = Math.max(this.rosterMaxBytes, bytes);
+		});
 		socket.on('host:updated', (v: HostSeen) => {
-			this.maxBytes = Math.max(this.maxBytes, JSON.stringify(v).length);
+			const bytes = JSON.stringify(v).length;
+			this.totalBytes += bytes;
+			this.maxBytes = Math.max(this.maxBytes, bytes);
 			this.views.push({ phase: v.phase, current: v.current, answered: v.answered });
 			for (const l of this.listeners) l();
 		});
@@ -486,6 +496,9 @@ export interface TargetResult {
 	/** Largest host:updated payload (JSON chars) and host updates received in all. */
 	hostMaxBytes: number;
 	hostUpdates: number;
+	/** Largest host:roster message (changed roster rows), and all host traffic in KB. */
+	hostRosterMaxBytes: number;
+	hostTotalKB: number;
 	/** Heap held, after the rounds, by Socket.IO's connection-state-recovery packet buffer. */
 	recoveryPerStudentKB: number;
 	recoveryPackets: number;
@@ -763,6 +776,8 @@ async function runTarget(
 			disconnects: status.disconnects,
 			hostMaxBytes: host.maxBytes,
 			hostUpdates: host.views.length,
+			hostRosterMaxBytes: host.rosterMaxBytes,
+			hostTotalKB: Math.round(host.totalBytes / 1024),
 			recoveryPerStudentKB: kb(recoveryHeap.bytes),
 			recoveryPackets: recoveryHeap.packets,
 			probeAfterJoin: afterJoin.probe,
@@ -922,6 +937,8 @@ function table(
 		['server event-loop delay max (ms)', 'loopMaxMs', ''],
 		['largest host:updated payload (bytes)', 'hostMaxBytes', ''],
 		['host:updated messages', 'hostUpdates', ''],
+		['largest host:roster payload (bytes)', 'hostRosterMaxBytes', ''],
+		['all host traffic (KB)', 'hostTotalKB', ''],
 		['rounds completed', 'completedRounds', ''],
 		['students disconnected during the run', 'disconnected', '0'],
 		['lost answers', 'lost', '0'],

@@ -88,10 +88,13 @@ describe('homework sessions', () => {
 		expect(moved.item).toBe(1);
 		expectOk(await call(a, 'answer:submit', { code, item: 1, response: wrong(1) }));
 
-		const seen = await nextEvent(host, 'host:updated', (v) =>
-			v.roster.some((p) => p.nickname === 'Ada' && p.progress === 1 && p.correct === 1)
+		// The teacher's roster follows each student's progress through the changed rows.
+		await nextEvent(host, 'host:roster', (rows) =>
+			rows.some((p) => p.nickname === 'Ada' && p.progress === 1 && p.correct === 1)
 		);
-		expect(seen.roster.find((p) => p.nickname === 'Ben')?.progress).toBe(0);
+		const full = expectOk(await call(host, 'host:attach', { code, hostToken }));
+		expect(full.roster.find((p) => p.nickname === 'Ben')?.progress).toBe(0);
+		expect(full.roster.find((p) => p.nickname === 'Ada')?.progress).toBe(1);
 
 		// The review link lists only what Ada got wrong, with the evidence.
 		const review = buildReview(server.app.ctx, ja.reviewKey)!;

@@ -1,3 +1,4 @@
+import { mergeRoster } from '../../src/lib/client/roster';
 import { hashToken } from '../../src/lib/server/tokens';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import {
@@ -64,6 +65,13 @@ describe('live room over real sockets', () => {
 		const host = client(server.url);
 		const hostView = expectOk(await call(host, 'host:attach', { code, hostToken }));
 		expect(hostView.phase).toBe('lobby');
+		// The controls keep the roster from the attach reply plus each batch of changed rows.
+		let roster = hostView.roster;
+		let rowsSent = 0;
+		host.on('host:roster', (rows) => {
+			rowsSent += rows.length;
+			roster = mergeRoster(roster, rows);
+		});
 		const screen = client(server.url);
 		expectOk(await call(screen, 'screen:watch', { code, key: hashToken(hostToken) }));
 		const students = await joinStudents(code, 30);
@@ -107,8 +115,16 @@ describe('live room over real sockets', () => {
 			expect(r.reveal?.explanation).toBe(kit.questions[i]!.explanation);
 		}
 		const ended = nextEvent(screen, 'screen:updated', (v) => v.phase === 'ended');
+		const hostEnded = nextEvent(host, 'host:updated', (v) => v.phase === 'ended');
 		expectOk(await call(host, 'host:command', { code, command: { type: 'end' } }));
 		const final = await ended;
+		await hostEnded;
+		// Merged changes give the same roster as a fresh attach, for far fewer rows than a whole
+		// roster per update (30 joins, then per question 30 answers and 30 new scores).
+		const fresh = expectOk(await call(client(server.url), 'host:attach', { code, hostToken }));
+		expect(roster).toEqual(fresh.roster);
+		expect(roster.every((r) => r.correct === questions.length)).toBe(true);
+		expect(rowsSent).toBeLessThanOrEqual(30 + questions.length * 60);
 		expect(final.podium?.length).toBe(3);
 		expect(final.summary?.every((s) => s.correctShare === 1)).toBe(true);
 
@@ -337,13 +353,15 @@ describe('identities and keys', () => {
 			error: 'already_joined'
 		});
 		// The same socket turning projector leaves its student behind as away.
+		const away = nextEvent(host, 'host:roster', (rows) =>
+			rows.some((p) => p.nickname === 'Ada' && !p.connected)
+		);
+		const counted = nextEvent(host, 'host:updated', (v) => v.connected === 0);
 		expect(await call(a, 'screen:watch', { code, key: attached.screenKey })).toMatchObject({
 			ok: true
 		});
-		const roster = await nextEvent(host, 'host:updated', (v) =>
-			v.roster.some((p) => p.nickname === 'Ada' && !p.connected)
-		);
-		expect(roster.connected).toBe(0);
+		await away;
+		await counted;
 		// A flood from one socket is cut off, with a clear error, long before it hurts anyone.
 		const flood = client(server.url);
 		const replies = await Promise.all(

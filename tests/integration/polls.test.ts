@@ -19,6 +19,7 @@ import {
 	type TestServer
 } from './harness';
 import type { HostView, ScreenView } from '../../src/lib/room/view';
+import type { HostAttached } from '../../src/lib/protocol';
 import type { OpenResponseView, PollResults } from '../../src/lib/room/polls';
 import type { PollResponse } from '../../src/lib/room/types';
 
@@ -562,7 +563,7 @@ describe('polls over real sockets', () => {
 			}
 		}
 
-		async function snapshotHost(): Promise<HostView> {
+		async function snapshotHost(): Promise<HostAttached> {
 			const h = client(server.url);
 			return expectOk(await call(h, 'host:attach', { code, hostToken }));
 		}

@@ -6,7 +6,17 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { LoadedPoll, LoadedQuestion } from '../../src/lib/kit/types';
-import { createRoom, deadlineFor, isTimed, shuffledPerm, step } from '../../src/lib/room/machine';
+import {
+	activeCount,
+	connectedCount,
+	createRoom,
+	deadlineFor,
+	isTimed,
+	participantCount,
+	shuffledPerm,
+	step
+} from '../../src/lib/room/machine';
+import { hostView, myView, publicView, rosterRows, standings } from '../../src/lib/room/view';
 import type {
 	AnyResponse,
 	Command,
@@ -1116,5 +1126,83 @@ describe('a consumed state (the live hub keeps only the latest)', () => {
 		expect(consumed.ok && consumed.state.answers[0]).toBe(record);
 		expect(pure.ok && Object.keys(pure.state.answers[0]!)).toEqual(['s1', 's2']);
 		expect(Object.keys(record)).toEqual(['s1', 's2']);
+	});
+
+	it('re-arms the close timer after answers appended in place', () => {
+		// s1 has double time; once s1 answers, the question closes at everyone else's deadline.
+		let s = started([q(SINGLE)], 3);
+		s = run(s, { type: 'extraTime', participantId: 's1', extraTime: 2 }, T0 + 1).state;
+		// The item's record exists already, so the next answer is appended to it in place.
+		s = run(s, answer('s3', 0, { type: 'single', choice: 1 }), T0 + 1).state;
+		const pick = answer('s1', 0, { type: 'single', choice: 0 }) as Extract<
+			Command,
+			{ type: 'answer' }
+		>;
+		const r = step(s, { type: 'answers', list: [pick] }, T0 + 2, { consume: true });
+		expect(r.ok && r.effects.filter((e) => e.type === 'schedule')).toEqual([
+			{ type: 'schedule', at: T0 + LIMIT * 1000 }
+		]);
+	});
+
+	it('sets participants in place, keeping counts, ranks and names exactly as a pure run would', () => {
+		// A seeded walk through joins, reconnects, answers, removals, extra time and reveals, applied
+		// once on copies and once in place; every derived figure must agree after every step.
+		let seed = 42;
+		const rand = (n: number) =>
+			((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n) as number;
+		const items = [q(SINGLE), q(TRUEFALSE), q(SINGLE), q(TRUEFALSE), q(SINGLE)];
+		let pure = room(items, { timeLimit: null });
+		let owned = pure;
+		const ids: string[] = [];
+		const apply = (cmd: Command, now: number) => {
+			const a = step(pure, cmd, now);
+			const b = step(owned, cmd, now, { consume: true });
+			expect(b.ok).toBe(a.ok);
+			if (!a.ok || !b.ok) return;
+			expect(b.effects).toEqual(a.effects);
+			pure = a.state;
+			owned = b.state;
+		};
+		for (let i = 0; i < 400; i++) {
+			const now = T0 + i;
+			const who = ids[rand(Math.max(1, ids.length))] ?? 'nobody';
+			const roll = rand(100);
+			if (roll < 25 || ids.length < 3) {
+				const id = `p${i}`;
+				// Some nicknames collide on purpose, case aside.
+				apply(
+					{ type: 'join', participantId: id, nickname: rand(4) ? `N${i}` : `n${rand(5)}` },
+					now
+				);
+				if (pure.participants[id]) ids.push(id);
+			} else if (roll < 45) apply({ type: 'disconnect', participantId: who }, now);
+			else if (roll < 60) apply({ type: 'connect', participantId: who }, now);
+			else if (roll < 63) apply({ type: 'remove', participantId: who }, now);
+			else if (roll < 66) apply({ type: 'extraTime', participantId: who, extraTime: 2 }, now);
+			else if (roll < 96) {
+				const item = pure.core.current;
+				const value = rand(2) === 0;
+				const response: AnyResponse =
+					item % 2 === 1 ? { type: 'truefalse', value } : { type: 'single', choice: rand(4) };
+				apply({ type: 'answers', list: [answer(who, item, response) as never] }, now);
+			} else {
+				const next: Command['type'] = (
+					{ lobby: 'start', open: 'close', closed: 'reveal', revealed: 'next' } as const
+				)[pure.core.phase as 'lobby'];
+				if (next) apply({ type: next } as Command, now);
+			}
+			expect(activeCount(owned)).toBe(activeCount(pure));
+			expect(connectedCount(owned)).toBe(connectedCount(pure));
+			expect(participantCount(owned)).toBe(participantCount(pure));
+			expect(standings(owned)).toEqual(standings(pure));
+			expect(hostView(owned, now)).toEqual(hostView(pure, now));
+			expect(rosterRows(owned)).toEqual(rosterRows(pure));
+			expect(publicView(owned, now, 'student')).toEqual(publicView(pure, now, 'student'));
+			for (const id of ids.slice(-5)) expect(myView(owned, id)).toEqual(myView(pure, id));
+		}
+		// The walk covered joins, several reveals and a room still going.
+		expect(ids.length).toBeGreaterThan(50);
+		expect(pure.core.current).toBeGreaterThan(1);
+		expect(standings(pure).rows[0]?.score).toBeGreaterThan(0);
 	});
 });

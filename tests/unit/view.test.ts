@@ -11,6 +11,7 @@ import type { AnyResponse, Command, RoomItem, RoomState, Settings } from '../../
 import {
 	countable,
 	hostView,
+	rosterRows,
 	myView,
 	publicView,
 	screenView,
@@ -741,11 +742,14 @@ describe('host and projector', () => {
 		s = run(s, { type: 'remove', participantId: ID(3) }, T0 + 3);
 		const host = hostView(s, T0 + 4);
 		expect(host).toMatchObject({ answered: 1, connected: 1, players: 2, serverNow: T0 + 4 });
-		expect(host.roster.map((r) => [r.id, r.answered, r.connected, r.removed])).toEqual([
-			[ID(1), true, true, false],
-			[ID(2), false, false, false],
-			[ID(3), false, false, true]
+		expect(host).not.toHaveProperty('roster');
+		expect(rosterRows(s).map((r) => [r.id, r.answeredItem, r.connected, r.removed])).toEqual([
+			[ID(1), 0, true, false],
+			[ID(2), -1, false, false],
+			[ID(3), -1, false, true]
 		]);
+		// Only the rows asked for, in the order asked; unknown ids are skipped.
+		expect(rosterRows(s, [ID(3), 'nobody', ID(1)]).map((r) => r.id)).toEqual([ID(3), ID(1)]);
 	});
 
 	it('the projector summary at the end gives each question’s share of right answers', () => {

@@ -4,8 +4,15 @@
  * snapshot from the server; it never merges or guesses.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, Joined, ServerToClientEvents } from '$lib/protocol';
-import type { HostView, MyView, PublicView, ScreenView } from '$lib/room/view';
+import type {
+	Ack,
+	ClientToServerEvents,
+	HostAttached,
+	Joined,
+	ServerToClientEvents
+} from '$lib/protocol';
+import type { HostView, MyView, PublicView, RosterRow, ScreenView } from '$lib/room/view';
+import { mergeRoster } from './roster';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type Link = 'connecting' | 'online' | 'offline';
@@ -154,6 +161,8 @@ const HOST_KEY = (code: string) => `quorum:host:${code}`;
 
 export class HostRoom {
 	view = $state.raw<HostView | null>(null);
+	/** Every student, in joining order: whole at attach, then patched with the rows that change. */
+	roster = $state.raw<RosterRow[]>([]);
 	/** For the projector link: lets a screen watch, grants nothing else. */
 	screenKey = $state.raw<string | null>(null);
 	link = $state.raw<Link>('connecting');
@@ -178,17 +187,20 @@ export class HostRoom {
 		this.socket = socket;
 		socket.on('connect', async () => {
 			this.link = 'online';
-			const r = await emit<HostView & { screenKey: string }>(socket, 'host:attach', {
+			const r = await emit<HostAttached>(socket, 'host:attach', {
 				code: this.code,
 				hostToken: token
 			});
 			if (r.ok) {
-				this.screenKey = r.data.screenKey;
-				this.set(r.data);
+				const { roster, screenKey, ...view } = r.data;
+				this.screenKey = screenKey;
+				this.roster = roster;
+				this.set(view);
 			} else this.error = r.message;
 		});
 		socket.on('disconnect', () => (this.link = 'offline'));
 		socket.on('host:updated', (v) => this.set(v));
+		socket.on('host:roster', (rows) => (this.roster = mergeRoster(this.roster, rows)));
 		return () => socket.disconnect();
 	}
 

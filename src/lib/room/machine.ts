@@ -112,23 +112,33 @@ export function deadlineFor(core: Core, p: Pick<Participant, 'extraTime'>): numb
 }
 
 /**
- * Derived lists, memoised per participants object. The machine never mutates a participants
- * object (every change makes a new one), so an answer, which leaves participants alone, costs no
- * scan of the room: that keeps a 2,000-student answer burst linear instead of quadratic.
+ * Derived lists, memoised per participants object: who is active (not removed), where each sits
+ * in that list, how many are connected, which nicknames are taken. Every change to participants
+ * goes through `putParticipant`, which patches the memo instead of dropping it, so a join, a
+ * connect or a disconnect costs O(1) however large the room: a 2,000-student join flood or
+ * reconnect storm stays linear instead of quadratic.
  */
-const derived = new WeakMap<
-	RoomState['participants'],
-	{ active: Participant[]; connected: number; names: Set<string> }
->();
+interface Roster {
+	active: Participant[];
+	slot: Map<string, number>;
+	connected: number;
+	names: Set<string>;
+	/** Everyone ever joined, removed or not (the room's size cap counts them all). */
+	size: number;
+}
+const derived = new WeakMap<RoomState['participants'], Roster>();
 
-function roster(state: RoomState) {
+function roster(state: RoomState): Roster {
 	let d = derived.get(state.participants);
 	if (!d) {
-		const list = Object.values(state.participants).filter((p) => !p.removed);
+		const all = Object.values(state.participants);
+		const list = all.filter((p) => !p.removed);
 		d = {
 			active: list,
+			slot: new Map(list.map((p, i) => [p.id, i])),
 			connected: list.filter((p) => p.connected).length,
-			names: new Set(list.map((p) => p.nickname.toLowerCase()))
+			names: new Set(list.map((p) => p.nickname.toLowerCase())),
+			size: all.length
 		};
 		derived.set(state.participants, d);
 	}
@@ -136,18 +146,58 @@ function roster(state: RoomState) {
 }
 
 /**
- * A join adds one participant: hand the memo over to the new participants object and extend it,
- * instead of rebuilding it from every participant. The old object loses its memo (it is rebuilt
- * from its own participants if anyone asks), so no state ever sees another's roster.
+ * A version per participants object, bumped when a change made in place may move ranks (a join,
+ * a removal, points). `view.ts` keys its standings on it, so connects and disconnects, which
+ * never change a rank, never re-rank the room.
  */
-function carryRoster(from: RoomState, to: RoomState, joined: Participant) {
-	const d = derived.get(from.participants);
-	if (!d) return;
-	derived.delete(from.participants);
-	d.active.push(joined);
-	d.names.add(joined.nickname.toLowerCase());
-	if (joined.connected) d.connected += 1;
-	derived.set(to.participants, d);
+const rankVersions = new WeakMap<RoomState['participants'], number>();
+
+export function rankVersion(state: RoomState): number {
+	return rankVersions.get(state.participants) ?? 0;
+}
+
+/**
+ * Sets one participant. In place when the participants object is owned by this step (the caller
+ * handed its state over, see `StepOptions.consume`, or this step made the object); otherwise on
+ * a copy, leaving the input untouched. Either way the roster memo moves along, patched.
+ */
+function putParticipant(state: RoomState, p: Participant, owned?: Owned): RoomState {
+	const before = state.participants;
+	const prev = before[p.id];
+	const inPlace = owned?.has(before) === true;
+	const participants = inPlace ? before : { ...before };
+	participants[p.id] = p;
+	const d = derived.get(before);
+	if (!inPlace) {
+		derived.delete(before);
+		owned?.add(participants);
+	}
+	if (d && (!prev || prev.removed === p.removed)) {
+		if (!prev) {
+			d.slot.set(p.id, d.active.length);
+			d.active.push(p);
+			d.names.add(p.nickname.toLowerCase());
+			d.size += 1;
+		} else {
+			if (prev.nickname !== p.nickname) {
+				d.names.delete(prev.nickname.toLowerCase());
+				d.names.add(p.nickname.toLowerCase());
+			}
+			const i = d.slot.get(p.id);
+			if (i !== undefined) d.active[i] = p;
+		}
+		d.connected += (p.connected ? 1 : 0) - (prev?.connected ? 1 : 0);
+		derived.set(participants, d);
+	} else derived.delete(participants);
+	const ranksMove =
+		!prev ||
+		prev.removed !== p.removed ||
+		prev.score !== p.score ||
+		prev.correct !== p.correct ||
+		prev.nickname !== p.nickname;
+	if (inPlace && ranksMove)
+		rankVersions.set(participants, (rankVersions.get(participants) ?? 0) + 1);
+	return inPlace ? state : { ...state, participants };
 }
 
 function active(state: RoomState): Participant[] {
@@ -157,6 +207,16 @@ function active(state: RoomState): Participant[] {
 /** Participants not removed, without a scan when the roster is memoised. */
 export function activeCount(state: RoomState): number {
 	return roster(state).active.length;
+}
+
+/** Participants connected and not removed. */
+export function connectedCount(state: RoomState): number {
+	return roster(state).connected;
+}
+
+/** Everyone who ever joined, removed or not. */
+export function participantCount(state: RoomState): number {
+	return roster(state).size;
 }
 
 /** How many answers the current item has, without listing them (necessary for "all answered"). */
@@ -411,30 +471,23 @@ function withAnswer(state: RoomState, entry: Answer, owned?: Owned): RoomState {
 	return { ...state, answers };
 }
 
-function answers(
-	state: RoomState,
-	list: AnswerCommand[],
-	now: number,
-	consume: boolean
-): StepResult {
-	const owned: Owned = new Set();
-	if (consume) {
-		owned.add(state.answers);
-		for (const record of Object.values(state.answers)) owned.add(record);
-	}
+function answers(state: RoomState, list: AnswerCommand[], now: number, owned: Owned): StepResult {
 	const effects: Effect[] = [];
 	let current = state;
+	// Not `current !== state`: an answer appended in place leaves the state object the same.
+	let recorded = false;
 	list.forEach((cmd, seq) => {
 		const r = answer(current, cmd, now, owned);
 		if (!r.ok) return void effects.push({ type: 'answerRefused', seq, error: r.error });
 		current = r.state;
+		recorded = true;
 		for (const e of r.effects) {
 			if (e.type === 'answerRecorded') effects.push({ ...e, seq });
 			else if (e.type !== 'schedule') effects.push(e);
 		}
 	});
 	// One timer decision for the whole batch: the state it ended in.
-	if (current !== state) effects.push(schedule(current));
+	if (recorded) effects.push(schedule(current));
 	return ok(current, effects);
 }
 
@@ -443,7 +496,7 @@ function answer(state: RoomState, cmd: AnswerCommand, now: number, owned?: Owned
 	const p = state.participants[cmd.participantId];
 	if (!p) return fail('not_participant');
 	if (p.removed) return fail('removed');
-	if (isHomework(core)) return homeworkAnswer(state, p, cmd, now);
+	if (isHomework(core)) return homeworkAnswer(state, p, cmd, now, owned);
 	if (cmd.item !== core.current) return fail('wrong_item');
 	if (state.answers[cmd.item]?.[p.id]) return fail('already_answered');
 	if (core.phase !== 'open') return fail('question_closed');
@@ -475,7 +528,8 @@ function homeworkAnswer(
 	state: RoomState,
 	p: Participant,
 	cmd: Extract<Command, { type: 'answer' }>,
-	now: number
+	now: number,
+	owned?: Owned
 ): StepResult {
 	const { core } = state;
 	if (core.phase !== 'open') return fail(core.phase === 'lobby' ? 'bad_phase' : 'question_closed');
@@ -492,12 +546,8 @@ function homeworkAnswer(
 		speedScoring: false
 	});
 	const participant = entry.credit === null ? p : credited(p, entry);
-	const answers = { ...state.answers, [cmd.item]: { ...state.answers[cmd.item], [p.id]: entry } };
-	const participants = { ...state.participants, [p.id]: participant };
-	return ok({ ...state, answers, participants }, [
-		{ type: 'answerRecorded', answer: entry },
-		{ type: 'participantsChanged', ids: [p.id] }
-	]);
+	const effects: Effect[] = [{ type: 'answerRecorded', answer: entry }];
+	return ok(setParticipant(withAnswer(state, entry, owned), participant, effects, owned), effects);
 }
 
 function findResponse(state: RoomState, responseId: string): Answer | undefined {
@@ -507,16 +557,35 @@ function findResponse(state: RoomState, responseId: string): Answer | undefined 
 	return undefined;
 }
 
-function setParticipant(state: RoomState, p: Participant, effects: Effect[]): RoomState {
+function setParticipant(
+	state: RoomState,
+	p: Participant,
+	effects: Effect[],
+	owned: Owned | undefined
+): RoomState {
 	effects.push({ type: 'participantsChanged', ids: [p.id] });
-	return { ...state, participants: { ...state.participants, [p.id]: p } };
+	return putParticipant(state, p, owned);
+}
+
+/**
+ * What this step may change in place: nothing it was given, unless the caller hands the state
+ * over (`consume`); then the participants object and every answers record.
+ */
+function ownedBy(state: RoomState, consume: boolean): Owned {
+	const owned: Owned = new Set();
+	if (consume) {
+		owned.add(state.participants).add(state.answers);
+		for (const record of Object.values(state.answers)) owned.add(record);
+	}
+	return owned;
 }
 
 export interface StepOptions {
 	/**
 	 * The caller hands the input state over and will never read it again (the live hub, which
-	 * keeps only the latest state). A batch of answers may then append to the open item's record
-	 * in place instead of copying it. Without this flag `step` never touches its input.
+	 * keeps only the latest state). Answers may then be appended to the open item's record, and
+	 * participants set, in place instead of on copies that grow with the room. Without this flag
+	 * `step` never touches its input.
 	 */
 	consume?: boolean;
 }
@@ -531,6 +600,7 @@ export function step(
 	if (core.phase === 'ended' && cmd.type !== 'connect' && cmd.type !== 'disconnect')
 		return fail('room_ended');
 	if (isHomework(core) && TEACHER_PACED.has(cmd.type)) return fail('bad_phase');
+	const owned = ownedBy(state, opts.consume === true);
 	switch (cmd.type) {
 		case 'join': {
 			if (core.locked) return fail('room_locked');
@@ -550,11 +620,7 @@ export function step(
 				bestStreak: 0,
 				progress: 0
 			};
-			const next = {
-				...state,
-				participants: { ...state.participants, [participant.id]: participant }
-			};
-			carryRoster(state, next, participant);
+			const next = putParticipant(state, participant, owned);
 			return ok(next, [{ type: 'participantJoined', participant }, schedule(next)]);
 		}
 		case 'connect':
@@ -565,13 +631,13 @@ export function step(
 			const connected = cmd.type === 'connect';
 			if (p.connected === connected) return ok(state);
 			const effects: Effect[] = [];
-			const next = setParticipant(state, { ...p, connected }, effects);
+			const next = setParticipant(state, { ...p, connected }, effects, owned);
 			return core.phase === 'ended' ? ok(next, effects) : closeIfDone(next, effects, now);
 		}
 		case 'answer':
-			return answer(state, cmd, now);
+			return answer(state, cmd, now, owned);
 		case 'answers':
-			return answers(state, cmd.list, now, opts.consume === true);
+			return answers(state, cmd.list, now, owned);
 		case 'upvote': {
 			const voter = state.participants[cmd.participantId];
 			if (!voter || voter.removed) return fail('not_participant');
@@ -607,7 +673,7 @@ export function step(
 			if (p.progress >= core.items.length) return fail('wrong_item');
 			if (!state.answers[p.progress]?.[p.id]) return fail('invalid_response');
 			const effects: Effect[] = [];
-			return ok(setParticipant(state, { ...p, progress: p.progress + 1 }, effects), effects);
+			return ok(setParticipant(state, { ...p, progress: p.progress + 1 }, effects, owned), effects);
 		}
 		case 'lock':
 			return ok(withCore(state, { locked: cmd.locked }), [{ type: 'coreChanged' }]);
@@ -616,7 +682,7 @@ export function step(
 			if (!p) return fail('not_participant');
 			const effects: Effect[] = [];
 			return closeIfDone(
-				setParticipant(state, { ...p, removed: true, connected: false }, effects),
+				setParticipant(state, { ...p, removed: true, connected: false }, effects, owned),
 				effects,
 				now,
 				true
@@ -627,7 +693,7 @@ export function step(
 			if (!p || p.removed) return fail('not_participant');
 			const effects: Effect[] = [];
 			return closeIfDone(
-				setParticipant(state, { ...p, extraTime: cmd.extraTime as ExtraTime }, effects),
+				setParticipant(state, { ...p, extraTime: cmd.extraTime as ExtraTime }, effects, owned),
 				effects,
 				now
 			);

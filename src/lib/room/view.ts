@@ -16,12 +16,13 @@ import type {
 	AnyResponse,
 	Core,
 	ExtraTime,
+	Participant,
 	Phase,
 	RoomItem,
 	RoomState,
 	Settings
 } from './types';
-import { activeCount, deadlineFor, isHomework } from './machine';
+import { activeCount, connectedCount, deadlineFor, isHomework, rankVersion } from './machine';
 
 export type PublicItem =
 	| {
@@ -116,18 +117,29 @@ export interface HostView extends PublicView {
 	answered: number;
 	connected: number;
 	fullItem: RoomItem | null;
-	roster: {
-		id: string;
-		nickname: string;
-		connected: boolean;
-		removed: boolean;
-		extraTime: ExtraTime;
-		score: number;
-		correct: number;
-		answered: boolean;
-		/** Homework: the item this student is on. */
-		progress: number;
-	}[];
+}
+
+/**
+ * One student on the teacher's roster. The roster travels apart from the view: whole when the
+ * controls attach, then only the rows that changed (`host:roster`), so a 2,000-student room does
+ * not resend every row on every count update.
+ */
+export interface RosterRow {
+	id: string;
+	nickname: string;
+	connected: boolean;
+	removed: boolean;
+	extraTime: ExtraTime;
+	score: number;
+	correct: number;
+	/**
+	 * The item this student had answered when the row was made: the current item, or -1. The row
+	 * stays right when the next item opens without being sent again: answered means
+	 * `answeredItem === view.current`.
+	 */
+	answeredItem: number;
+	/** Homework: the item this student is on. */
+	progress: number;
 }
 
 export interface ScreenView extends PublicView {
@@ -232,38 +244,44 @@ export function countable(state: RoomState, item: number): Answer[] {
 	);
 }
 
-const standingsCache = new WeakMap<object, { ranks: Map<string, number>; rows: LeaderRow[] }>();
+type Standings = { ranks: Map<string, number>; rows: LeaderRow[] };
+const standingsCache = new WeakMap<object, { version: number; standings: Standings }>();
 
-/** Ranks by score (ties share a rank). Cached per participants object: it changes only when they do. */
-export function standings(state: RoomState): { ranks: Map<string, number>; rows: LeaderRow[] } {
+/**
+ * Ranks by score (ties share a rank). Cached per participants object and its rank version: only
+ * a join, a removal or points move ranks, so a reconnect storm never re-ranks the room.
+ */
+export function standings(state: RoomState): Standings {
+	const version = rankVersion(state);
 	const cached = standingsCache.get(state.participants);
-	if (cached) return cached;
+	if (cached?.version === version) return cached.standings;
+	const fresh = rank(Object.values(state.participants).filter((p) => !p.removed));
+	standingsCache.set(state.participants, { version, standings: fresh });
+	return fresh;
+}
+
+function rank(everyone: Participant[]): Standings {
 	// Before any points (the lobby, where joins come in a flood) everyone shares rank 1: no sort.
-	const everyone = Object.values(state.participants).filter((p) => !p.removed);
-	if (everyone.every((p) => p.score === 0 && p.correct === 0)) {
-		const flat = {
+	if (everyone.every((p) => p.score === 0 && p.correct === 0))
+		return {
 			ranks: new Map(everyone.map((p) => [p.id, 1])),
 			rows: everyone
 				.sort((a, b) => a.joinedAt - b.joinedAt)
 				.map((p) => ({ rank: 1, nickname: p.nickname, score: 0, correct: 0 }))
 		};
-		standingsCache.set(state.participants, flat);
-		return flat;
-	}
-	const list = Object.values(state.participants)
-		.filter((p) => !p.removed)
-		.sort((a, b) => b.score - a.score || b.correct - a.correct || a.joinedAt - b.joinedAt);
+	const list = everyone.sort(
+		(a, b) => b.score - a.score || b.correct - a.correct || a.joinedAt - b.joinedAt
+	);
 	const ranks = new Map<string, number>();
 	const rows: LeaderRow[] = [];
-	let rank = 0;
+	let at = 0;
 	let prev: number | null = null;
 	list.forEach((p, i) => {
-		if (p.score !== prev) rank = i + 1;
+		if (p.score !== prev) at = i + 1;
 		prev = p.score;
-		ranks.set(p.id, rank);
-		rows.push({ rank, nickname: p.nickname, score: p.score, correct: p.correct });
+		ranks.set(p.id, at);
+		rows.push({ rank: at, nickname: p.nickname, score: p.score, correct: p.correct });
 	});
-	standingsCache.set(state.participants, { ranks, rows });
 	return { ranks, rows };
 }
 
@@ -384,8 +402,19 @@ export function myView(state: RoomState, id: string, ranks?: Map<string, number>
 
 export function hostView(state: RoomState, now: number): HostView {
 	const { core } = state;
-	const answered = state.answers[core.current] ?? {};
-	const roster = Object.values(state.participants).map((p) => ({
+	return {
+		...publicView(state, now, 'host'),
+		answered: countable(state, core.current).length,
+		connected: connectedCount(state),
+		fullItem: core.items[core.current] ?? null
+	};
+}
+
+/** Roster rows, in joining order: everyone, or only the given students. */
+export function rosterRows(state: RoomState, ids?: Iterable<string>): RosterRow[] {
+	const { current } = state.core;
+	const answered = state.answers[current] ?? {};
+	const row = (p: Participant): RosterRow => ({
 		id: p.id,
 		nickname: p.nickname,
 		connected: p.connected,
@@ -393,22 +422,22 @@ export function hostView(state: RoomState, now: number): HostView {
 		extraTime: p.extraTime,
 		score: p.score,
 		correct: p.correct,
-		answered: Boolean(answered[p.id]),
+		answeredItem: answered[p.id] ? current : -1,
 		progress: p.progress
-	}));
-	return {
-		...publicView(state, now, 'host'),
-		answered: countable(state, core.current).length,
-		connected: roster.filter((p) => p.connected && !p.removed).length,
-		fullItem: core.items[core.current] ?? null,
-		roster
-	};
+	});
+	if (!ids) return Object.values(state.participants).map(row);
+	const rows: RosterRow[] = [];
+	for (const id of ids) {
+		const p = state.participants[id];
+		if (p) rows.push(row(p));
+	}
+	return rows;
 }
 
 export function screenView(state: RoomState, now: number): ScreenView {
 	const { core } = state;
 	const ended = core.phase === 'ended';
-	const active = Object.values(state.participants).filter((p) => !p.removed).length;
+	const active = activeCount(state);
 	return {
 		...publicView(state, now, 'screen'),
 		answered: countable(state, core.current).length,

@@ -20,15 +20,18 @@ import {
 	type ClientToServerEvents,
 	type ServerToClientEvents
 } from '../protocol';
-import { hostView, myView, publicView, screenView } from '../room/view';
+import { participantCount } from '../room/machine';
+import { hostView, myView, publicView, rosterRows, screenView } from '../room/view';
 import type { AppContext } from './context';
-import { RoomHub, rooms } from './room-hub';
+import { RoomHub, rooms, type Outcome } from './room-hub';
 import { hashToken, newId, newToken, reviewKeyFor, sameSecret } from './tokens';
 
 interface SocketData {
 	code?: string;
 	role?: 'student' | 'host' | 'screen';
 	participantId?: string;
+	/** A join of this socket is waiting for its turn. */
+	joining?: boolean;
 	/** Rate limit: commands left, and when the bucket was last refilled. */
 	tokens?: number;
 	refilled?: number;
@@ -128,7 +131,8 @@ export function attachRealtime(
 	function markAway(code: string, participantId: string) {
 		const others = io.sockets.adapter.rooms.get(rooms.participant(code, participantId));
 		if (others && others.size > 0) return;
-		if (hub.get(code)) hub.run(code, { type: 'disconnect', participantId });
+		// Queued like joins, so a storm of dropped connections is written in a few transactions.
+		if (hub.get(code)) void hub.submit(code, { type: 'disconnect', participantId });
 	}
 
 	/** A token bucket per socket: bursts of 20, then 10 commands a second. */
@@ -147,55 +151,72 @@ export function attachRealtime(
 		// Drop the retained handshake request: nothing here reads it after the connection.
 		(socket.request as { res?: unknown }).res = undefined;
 
-		on(socket, 'room:join', JoinSchema, (p) => {
+		on(socket, 'room:join', JoinSchema, async (p) => {
 			const room = hub.get(p.code);
 			if (!room) return errorAck('no_room');
+			// One join at a time per socket: a second one sent before the first is answered would
+			// otherwise slip past the checks below while the first waits for its turn.
+			if (socket.data.joining) return errorAck('already_joined');
 			let participantId: string;
 			let token: string;
-			if ('token' in p) {
-				const id = ctx.repo.participantByToken(p.code, hashToken(p.token));
-				if (!id) return errorAck('bad_token');
-				if (room.state.participants[id]?.removed) return errorAck('removed');
-				participantId = id;
-				token = p.token;
-				ctx.repo.ensureReviewHash(id, hashToken(reviewKeyFor(token)));
-				const r = hub.run(p.code, { type: 'connect', participantId });
-				if (!r.ok && r.error !== 'room_ended') return errorAck(r.error);
-			} else {
-				if (socket.data.role === 'student' && socket.data.code === p.code)
-					return errorAck('already_joined');
-				if (Object.keys(room.state.participants).length >= MAX_PARTICIPANTS)
-					return errorAck('room_full');
-				if (isAbusive(p.nickname)) return errorAck('nickname_blocked');
-				participantId = newId();
-				token = newToken();
-				const r = hub.run(
-					p.code,
-					{ type: 'join', participantId, nickname: p.nickname },
-					(state) => {
-						const joined = state.participants[participantId];
-						if (joined)
-							ctx.repo.insertParticipant(
-								p.code,
-								joined,
-								hashToken(token),
-								hashToken(reviewKeyFor(token))
-							);
-					}
-				);
-				if (!r.ok) return errorAck(r.error);
+			let outcome: Outcome;
+			socket.data.joining = true;
+			try {
+				if ('token' in p) {
+					const id = ctx.repo.participantByToken(p.code, hashToken(p.token));
+					if (!id) return errorAck('bad_token');
+					if (room.state.participants[id]?.removed) return errorAck('removed');
+					participantId = id;
+					token = p.token;
+					const reviewHash = hashToken(reviewKeyFor(token));
+					outcome = await hub.submit(p.code, { type: 'connect', participantId }, () =>
+						ctx.repo.ensureReviewHash(id, reviewHash)
+					);
+					if (!outcome.ok && outcome.error === 'room_ended') outcome = { ok: true, effects: [] };
+				} else {
+					if (socket.data.role === 'student' && socket.data.code === p.code)
+						return errorAck('already_joined');
+					if (participantCount(room.state) >= MAX_PARTICIPANTS) return errorAck('room_full');
+					if (isAbusive(p.nickname)) return errorAck('nickname_blocked');
+					const id = newId();
+					participantId = id;
+					token = newToken();
+					const tokenHash = hashToken(token);
+					const reviewHash = hashToken(reviewKeyFor(token));
+					outcome = await hub.submit(
+						p.code,
+						{ type: 'join', participantId: id, nickname: p.nickname },
+						(state) => {
+							const joined = state.participants[id];
+							if (joined) ctx.repo.insertParticipant(p.code, joined, tokenHash, reviewHash);
+						}
+					);
+				}
+			} finally {
+				socket.data.joining = false;
+			}
+			if (!outcome.ok) return errorAck(outcome.error);
+			// The socket may have gone while the join waited for its turn: nobody is there.
+			if (!socket.connected) {
+				markAway(p.code, participantId);
+				return errorAck('internal');
 			}
 			enter(socket, p.code, 'student', participantId);
 			void socket.join([rooms.students(p.code), rooms.participant(p.code, participantId)]);
-			const me = myView(room.state, participantId);
-			if (!me) return errorAck('internal');
+			const live = hub.get(p.code);
+			// Another tab of this student that closed while this one waited for its turn may have
+			// marked them away after this reconnect was applied: they are here.
+			if (live?.state.participants[participantId]?.connected === false)
+				hub.run(p.code, { type: 'connect', participantId });
+			const me = live && myView(live.state, participantId);
+			if (!live || !me) return errorAck('internal');
 			return {
 				ok: true,
 				data: {
 					token,
 					reviewKey: reviewKeyFor(token),
 					participantId,
-					view: publicView(room.state, hub.now(), 'student'),
+					view: publicView(live.state, hub.now(), 'student'),
 					me
 				}
 			};
@@ -218,9 +239,14 @@ export function attachRealtime(
 			if (!sameSecret(hashToken(p.hostToken), room.hostTokenHash)) return errorAck('not_host');
 			enter(socket, p.code, 'host');
 			void socket.join(rooms.host(p.code));
+			// The whole roster goes in this reply; from now on only changed rows follow.
 			return {
 				ok: true,
-				data: { ...hostView(room.state, hub.now()), screenKey: room.hostTokenHash }
+				data: {
+					...hostView(room.state, hub.now()),
+					roster: rosterRows(room.state),
+					screenKey: room.hostTokenHash
+				}
 			};
 		});
 
@@ -247,7 +273,7 @@ export function attachRealtime(
 			const response = p.response;
 			if ((response.type === 'open' || response.type === 'wordcloud') && isAbusive(response.text))
 				return errorAck('text_blocked');
-			const r = await hub.submitAnswer(p.code, {
+			const r = await hub.submit(p.code, {
 				type: 'answer',
 				participantId: id,
 				item: p.item,

@@ -10,11 +10,15 @@
 import type { Server } from 'socket.io';
 import { activeCount, isHomework, step } from '../room/machine';
 import type { AnswerCommand, Command, Effect, RoomError, RoomState } from '../room/types';
-import { hostView, myView, publicView, screenView, standings } from '../room/view';
+import { hostView, myView, publicView, rosterRows, screenView, standings } from '../room/view';
 import type { ClientToServerEvents, ServerToClientEvents } from '../protocol';
 import type { Repository } from './db';
 
 type IO = Server<ClientToServerEvents, ServerToClientEvents>;
+/** Extra writes for a command, inside its transaction (e.g. a joiner's hashed token). */
+type PersistExtra = (state: RoomState) => void;
+export type Outcome =
+	{ ok: true; effects: Effect[] } | { ok: false; error: RoomError | 'internal' };
 
 export interface LiveRoom {
 	state: RoomState;
@@ -27,6 +31,8 @@ export interface LiveRoom {
 	/** An ended room leaves memory after a while; the database keeps it. */
 	evict: ReturnType<typeof setTimeout> | null;
 	studentsDirty: boolean;
+	/** Students whose roster row changed since the teacher's controls last heard. */
+	rosterDirty: Set<string>;
 }
 
 export const rooms = {
@@ -49,7 +55,7 @@ export class RoomHub {
 	private live = new Map<string, LiveRoom>();
 	private queues = new Map<
 		string,
-		{ cmd: AnswerCommand; resolve: (r: { ok: true } | { ok: false; error: string }) => void }[]
+		{ cmd: Command; persistExtra?: PersistExtra; resolve: (r: Outcome) => void }[]
 	>();
 
 	constructor(
@@ -70,7 +76,8 @@ export class RoomHub {
 			pending: null,
 			grace: null,
 			evict: null,
-			studentsDirty: false
+			studentsDirty: false,
+			rosterDirty: new Set()
 		};
 		// Everyone still in the room is presumed on their way back after a restart, so the first
 		// student to return and answer does not close the question on the rest; whoever has not
@@ -104,43 +111,52 @@ export class RoomHub {
 	 * Applies a command: step, persist, commit, schedule, broadcast. Returns the machine's
 	 * refusal, or the effects. `persistExtra` runs inside the same transaction.
 	 */
-	run(
-		code: string,
-		cmd: Command,
-		persistExtra?: (state: RoomState) => void
-	): { ok: true; effects: Effect[] } | { ok: false; error: RoomError } {
-		const room = this.live.get(code);
-		if (!room) return { ok: false, error: 'bad_phase' };
-		const now = this.clock();
-		// Answer batches may append in place: this hub keeps only the latest state.
-		const consume = cmd.type === 'answers';
-		const result = step(room.state, cmd, now, { consume });
-		if (!result.ok) return result;
-		try {
-			this.repo.tx(() => {
-				persistExtra?.(result.state);
-				this.persist(code, result.state, result.effects);
-			});
-		} catch (e) {
-			// Nothing was written; memory may already hold the batch, so reload from the database.
-			if (consume) this.evict(code, room);
-			throw e;
-		}
-		room.state = result.state;
-		this.react(code, room, result.effects);
-		return { ok: true, effects: result.effects };
+	run(code: string, cmd: Command, persistExtra?: PersistExtra): Outcome {
+		return this.runMany(code, [{ cmd, persistExtra }])[0] ?? { ok: false, error: 'bad_phase' };
 	}
 
 	/**
-	 * Answers are queued and applied together at the next turn of the event loop: one step, one
-	 * transaction, then every ack. Under a burst the batches grow by themselves, so the cost per
-	 * answer falls as the load rises; alone, an answer waits only for the current turn to end.
-	 * Every answer is still written before its ack.
+	 * Applies commands in order, all in one transaction, then reacts once. A refused command
+	 * leaves the others alone. The machine changes the room in place (the hub keeps only the
+	 * latest state), so a join, a reconnect or an answer costs the same in a room of 30 or of
+	 * 2,000; if the transaction fails, nothing was written and the room is reloaded from disk.
 	 */
-	submitAnswer(
-		code: string,
-		cmd: AnswerCommand
-	): Promise<{ ok: true } | { ok: false; error: string }> {
+	private runMany(code: string, list: { cmd: Command; persistExtra?: PersistExtra }[]): Outcome[] {
+		const room = this.live.get(code);
+		if (!room) return list.map(() => ({ ok: false, error: 'bad_phase' }));
+		const now = this.clock();
+		const results: Outcome[] = [];
+		const effects: Effect[] = [];
+		let state = room.state;
+		try {
+			this.repo.tx(() => {
+				for (const { cmd, persistExtra } of list) {
+					const r = step(state, cmd, now, { consume: true });
+					results.push(r.ok ? { ok: true, effects: r.effects } : r);
+					if (!r.ok) continue;
+					state = r.state;
+					persistExtra?.(state);
+					this.persist(code, state, r.effects);
+					effects.push(...r.effects);
+				}
+			});
+		} catch (e) {
+			this.evict(code, room);
+			throw e;
+		}
+		room.state = state;
+		this.react(code, room, effects);
+		return results;
+	}
+
+	/**
+	 * Queues a command for the next turn of the event loop, where everything queued for the room
+	 * is applied in one transaction: answers as one batch for the machine, joins and reconnects
+	 * one by one. Under a burst the batches grow by themselves, so the cost per command falls as
+	 * the load rises; alone, a command waits only for the current turn to end. Every command is
+	 * still written before it is acknowledged.
+	 */
+	submit(code: string, cmd: Command, persistExtra?: PersistExtra): Promise<Outcome> {
 		return new Promise((resolve) => {
 			let queue = this.queues.get(code);
 			if (!queue) {
@@ -148,25 +164,39 @@ export class RoomHub {
 				this.queues.set(code, queue);
 				setImmediate(() => this.flush(code));
 			}
-			queue.push({ cmd, resolve });
+			queue.push({ cmd, persistExtra, resolve });
 		});
 	}
 
 	private flush(code: string) {
 		const queue = this.queues.get(code) ?? [];
 		this.queues.delete(code);
-		let refused = new Map<number, string>();
+		const answers = queue.filter((q) => q.cmd.type === 'answer');
+		const others = queue.filter((q) => q.cmd.type !== 'answer');
+		const list: { cmd: Command; persistExtra?: PersistExtra }[] = others.map(
+			({ cmd, persistExtra }) => ({ cmd, persistExtra })
+		);
+		if (answers.length)
+			list.push({ cmd: { type: 'answers', list: answers.map((q) => q.cmd as AnswerCommand) } });
+		let results: Outcome[];
 		try {
-			const r = this.run(code, { type: 'answers', list: queue.map((q) => q.cmd) });
-			if (!r.ok) refused = new Map(queue.map((_, i) => [i, r.error]));
-			else for (const e of r.effects) if (e.type === 'answerRefused') refused.set(e.seq, e.error);
+			results = this.runMany(code, list);
 		} catch (e) {
-			console.error('[quorum] answer batch failed', { code, error: e });
-			refused = new Map(queue.map((_, i) => [i, 'internal']));
+			console.error('[quorum] batch failed', { code, error: e });
+			for (const q of queue) q.resolve({ ok: false, error: 'internal' });
+			return;
 		}
-		queue.forEach((q, i) => {
+		others.forEach((q, i) => q.resolve(results[i] ?? { ok: false, error: 'bad_phase' }));
+		if (!answers.length) return;
+		const batch = results[others.length];
+		const refused = new Map<number, RoomError | 'internal'>();
+		if (batch && !batch.ok) answers.forEach((_, i) => refused.set(i, batch.error));
+		else
+			for (const e of batch?.effects ?? [])
+				if (e.type === 'answerRefused') refused.set(e.seq, e.error);
+		answers.forEach((q, i) => {
 			const error = refused.get(i);
-			q.resolve(error ? { ok: false, error } : { ok: true });
+			q.resolve(error ? { ok: false, error } : { ok: true, effects: [] });
 		});
 	}
 
@@ -201,10 +231,14 @@ export class RoomHub {
 		for (const e of effects) {
 			if (e.type === 'schedule') this.arm(code, room, e.at);
 			else if (e.type === 'coreChanged') core = true;
-			else if (e.type === 'participantsChanged' && e.ids.length > 1) everyone = true;
-			// A joiner gets their view in the join reply; one student's change reaches their tabs.
-			else if (e.type === 'participantsChanged') this.sendMe(code, room, e.ids[0] ?? '');
-			else if (e.type === 'moderated' || e.type === 'upvoted') room.studentsDirty = true;
+			else if (e.type === 'answerRecorded') room.rosterDirty.add(e.answer.participantId);
+			else if (e.type === 'participantJoined') room.rosterDirty.add(e.participant.id);
+			else if (e.type === 'participantsChanged') {
+				for (const id of e.ids) room.rosterDirty.add(id);
+				if (e.ids.length > 1) everyone = true;
+				// A joiner gets their view in the join reply; one student's change reaches their tabs.
+				else this.sendMe(code, room, e.ids[0] ?? '');
+			} else if (e.type === 'moderated' || e.type === 'upvoted') room.studentsDirty = true;
 		}
 		if (core && room.state.core.phase === 'ended' && !room.evict) {
 			room.evict = setTimeout(() => this.evict(code, room), EVICT_ENDED_MS);
@@ -248,13 +282,23 @@ export class RoomHub {
 		room.studentsDirty = false;
 		const now = this.clock();
 		this.io.to(rooms.students(code)).emit('room:updated', publicView(room.state, now, 'student'));
-		this.io.to(rooms.host(code)).emit('host:updated', hostView(room.state, now));
+		this.toHost(code, room, now);
 		this.io.to(rooms.screen(code)).emit('screen:updated', screenView(room.state, now));
+	}
+
+	/** The teacher's picture, and the roster rows that changed since the last one. */
+	private toHost(code: string, room: LiveRoom, now: number) {
+		const dirty = room.rosterDirty;
+		room.rosterDirty = new Set();
+		// Nobody at the controls: whoever attaches next gets the whole roster in the reply.
+		if (!this.io.sockets.adapter.rooms.get(rooms.host(code))?.size) return;
+		if (dirty.size) this.io.to(rooms.host(code)).emit('host:roster', rosterRows(room.state, dirty));
+		this.io.to(rooms.host(code)).emit('host:updated', hostView(room.state, now));
 	}
 
 	/**
 	 * Host and projector counts, at most every THROTTLE_MS (every LARGE_THROTTLE_MS in a large
-	 * room, whose host view carries the whole roster), however fast answers arrive.
+	 * room, where each update carries more changed rows), however fast answers arrive.
 	 */
 	private soon(code: string, room: LiveRoom) {
 		if (room.pending) return;
@@ -262,7 +306,7 @@ export class RoomHub {
 			() => {
 				room.pending = null;
 				const now = this.clock();
-				this.io.to(rooms.host(code)).emit('host:updated', hostView(room.state, now));
+				this.toHost(code, room, now);
 				this.io.to(rooms.screen(code)).emit('screen:updated', screenView(room.state, now));
 				if (room.studentsDirty) {
 					room.studentsDirty = false;
