@@ -395,7 +395,7 @@ describe('phase transitions', () => {
 		const s = inPhase('ended');
 		const r = run(s, { type: 'disconnect', participantId: 's1' }, T0 + 10_000);
 		expect(r.state.participants.s1!.connected).toBe(false);
-		expect(r.effects).toEqual([{ type: 'participantsChanged', ids: ['s1'] }]);
+		expect(r.effects).toEqual([{ type: 'participantsChanged', ids: ['s1'], presence: true }]);
 		expect(r.state.core).toBe(s.core);
 	});
 });
@@ -465,7 +465,7 @@ describe('join, lock, connect', () => {
 		expect(same.effects).toEqual([]);
 		const off = run(s, { type: 'disconnect', participantId: 's1' });
 		expect(off.state.participants.s1!.connected).toBe(false);
-		expect(off.effects[0]).toEqual({ type: 'participantsChanged', ids: ['s1'] });
+		expect(off.effects[0]).toEqual({ type: 'participantsChanged', ids: ['s1'], presence: true });
 		s = run(off.state, { type: 'remove', participantId: 's2' }).state;
 		expect(refuse(s, { type: 'connect', participantId: 's2' })).toBe('removed');
 		expect(refuse(s, { type: 'disconnect', participantId: 's2' })).toBe('removed');

@@ -561,9 +561,14 @@ function setParticipant(
 	state: RoomState,
 	p: Participant,
 	effects: Effect[],
-	owned: Owned | undefined
+	owned: Owned | undefined,
+	presence = false
 ): RoomState {
-	effects.push({ type: 'participantsChanged', ids: [p.id] });
+	effects.push(
+		presence
+			? { type: 'participantsChanged', ids: [p.id], presence }
+			: { type: 'participantsChanged', ids: [p.id] }
+	);
 	return putParticipant(state, p, owned);
 }
 
@@ -631,7 +636,7 @@ export function step(
 			const connected = cmd.type === 'connect';
 			if (p.connected === connected) return ok(state);
 			const effects: Effect[] = [];
-			const next = setParticipant(state, { ...p, connected }, effects, owned);
+			const next = setParticipant(state, { ...p, connected }, effects, owned, true);
 			return core.phase === 'ended' ? ok(next, effects) : closeIfDone(next, effects, now);
 		}
 		case 'answer':

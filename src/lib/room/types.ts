@@ -150,7 +150,8 @@ export type RoomError =
 export type Effect =
 	| { type: 'answerRecorded'; answer: Answer; seq?: number }
 	| { type: 'answerRefused'; seq: number; error: RoomError }
-	| { type: 'participantsChanged'; ids: string[] }
+	/** `presence`: only `connected` changed, which is never stored (everyone is away after a restart). */
+	| { type: 'participantsChanged'; ids: string[]; presence?: true }
 	| { type: 'participantJoined'; participant: Participant }
 	| { type: 'coreChanged' }
 	| { type: 'moderated'; item: number; responseId: string; status: NonNullable<Answer['status']> }

@@ -207,6 +207,7 @@ export class RoomHub {
 					this.repo.insertAnswer(code, e.answer);
 					break;
 				case 'participantsChanged':
+					if (e.presence) break;
 					this.repo.saveParticipants(
 						code,
 						e.ids.flatMap((id) => state.participants[id] ?? [])
