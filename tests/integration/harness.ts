@@ -22,10 +22,11 @@ export interface TestServer {
 
 export async function startServer(
 	dbFile = join(mkdtempSync(join(tmpdir(), 'quorum-it-')), 'test.db'),
-	port = 0
+	port = 0,
+	options: { spread?: { above: number; slice: number } } = {}
 ): Promise<TestServer> {
 	const http = createServer((_req, res) => res.writeHead(404).end());
-	const app = startApp(http, { dbFile, kitsDir: 'quizzes' });
+	const app = startApp(http, { dbFile, kitsDir: 'quizzes', ...options });
 	await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
 	const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 	return {

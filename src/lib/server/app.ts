@@ -9,12 +9,15 @@ import { setContext, type AppContext } from './context';
 import { dataDir, openDatabase } from './db';
 import { createKitLibrary } from './kit/registry';
 import { attachRealtime, type Realtime } from './realtime';
+import type { Spread } from './room-hub';
 
 export interface StartOptions {
 	kitsDir?: string;
 	dbFile?: string;
 	watchKits?: boolean;
 	clock?: () => number;
+	/** When sends to students are spread over turns of the event loop (tests make it small). */
+	spread?: Spread;
 }
 
 export interface App {
@@ -30,7 +33,10 @@ export function startApp(httpServer: HttpServer, options: StartOptions = {}): Ap
 	for (const b of kits.broken())
 		console.warn(`[quorum] kit "${b.slug}" not served:\n  ${b.errors.join('\n  ')}`);
 	const unwatch = options.watchKits ? kits.watch() : () => {};
-	const realtime = attachRealtime(httpServer, ctx, { clock: options.clock });
+	const realtime = attachRealtime(httpServer, ctx, {
+		clock: options.clock,
+		spread: options.spread
+	});
 	realtime.hub.resumeOpen();
 	return {
 		ctx,

@@ -23,7 +23,7 @@ import {
 import { participantCount } from '../room/machine';
 import { hostView, myView, publicView, rosterRows, screenView } from '../room/view';
 import type { AppContext } from './context';
-import { RoomHub, rooms, type Outcome } from './room-hub';
+import { RoomHub, rooms, type Outcome, type Spread } from './room-hub';
 import { hashToken, newId, newToken, reviewKeyFor, sameSecret } from './tokens';
 
 interface SocketData {
@@ -72,7 +72,7 @@ export interface Realtime {
 export function attachRealtime(
 	httpServer: HttpServer,
 	ctx: AppContext,
-	options: { clock?: () => number } = {}
+	options: { clock?: () => number; spread?: Spread } = {}
 ): Realtime {
 	const io = new Server<
 		ClientToServerEvents,
@@ -85,7 +85,7 @@ export function attachRealtime(
 		maxHttpBufferSize: 16 * 1024,
 		connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 }
 	});
-	const hub = new RoomHub(io, ctx.repo, options.clock);
+	const hub = new RoomHub(io, ctx.repo, options.clock, options.spread);
 
 	/** Wraps a handler: rate-limits, validates, catches, always acks exactly once. */
 	function on<P, T>(
@@ -254,13 +254,7 @@ export function attachRealtime(
 			if (socket.data.role !== 'host' || socket.data.code !== p.code) return errorAck('not_host');
 			const r = hub.run(p.code, p.command);
 			if (!r.ok) return errorAck(r.error);
-			if (p.command.type === 'remove') {
-				io.to(rooms.participant(p.code, p.command.participantId)).emit('me:removed');
-				io.in(rooms.participant(p.code, p.command.participantId)).socketsLeave([
-					rooms.students(p.code),
-					rooms.participant(p.code, p.command.participantId)
-				]);
-			}
+			if (p.command.type === 'remove') hub.sendRemoved(p.code, p.command.participantId);
 			return { ok: true, data: null };
 		});
 

@@ -33,6 +33,9 @@ export interface LiveRoom {
 	studentsDirty: boolean;
 	/** Students whose roster row changed since the teacher's controls last heard. */
 	rosterDirty: Set<string>;
+	/** Sends to students not yet made, in order (see `toStudents`), and the turn that drains them. */
+	outbox: (() => void)[];
+	draining: ReturnType<typeof setImmediate> | null;
 }
 
 export const rooms = {
@@ -47,6 +50,17 @@ const THROTTLE_MS = 250;
 const LARGE_ROOM = 300;
 const LARGE_THROTTLE_MS = 1000;
 const RESTORE_GRACE_MS = 30_000;
+/** The time one turn of the event loop may spend on a spread-out send to students. */
+const SLICE_BUDGET_MS = 3;
+
+/** When sends to students are spread over turns of the event loop, and in slices of how many. */
+export interface Spread {
+	/** Rooms with more students than this spread their sends. */
+	above: number;
+	/** Students per slice. */
+	slice: number;
+}
+const SPREAD: Spread = { above: 200, slice: 128 };
 const EVICT_ENDED_MS = 10 * 60_000;
 /** setTimeout's ceiling; a later deadline re-arms on the way (each tick schedules the next). */
 const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -61,7 +75,8 @@ export class RoomHub {
 	constructor(
 		private io: IO,
 		private repo: Repository,
-		private clock: () => number = Date.now
+		private clock: () => number = Date.now,
+		private spread: Spread = SPREAD
 	) {}
 
 	get(code: string): LiveRoom | null {
@@ -77,7 +92,9 @@ export class RoomHub {
 			grace: null,
 			evict: null,
 			studentsDirty: false,
-			rosterDirty: new Set()
+			rosterDirty: new Set(),
+			outbox: [],
+			draining: null
 		};
 		// Everyone still in the room is presumed on their way back after a restart, so the first
 		// student to return and answer does not close the question on the rest; whoever has not
@@ -251,8 +268,15 @@ export class RoomHub {
 		// each of them individually.
 		if (core && isHomework(room.state.core)) everyone = true;
 		if (everyone) {
-			const { ranks } = standings(room.state);
-			for (const id of Object.keys(room.state.participants)) this.sendMe(code, room, id, ranks);
+			const ids = Object.keys(room.state.participants);
+			for (let i = 0; i < ids.length; i += this.spread.slice) {
+				const slice = ids.slice(i, i + this.spread.slice);
+				// Each view is made when its slice goes out, from the state of that moment.
+				this.toStudents(code, room, () => {
+					const { ranks } = standings(room.state);
+					for (const id of slice) this.emitMe(code, room, id, ranks);
+				});
+			}
 		}
 	}
 
@@ -269,22 +293,82 @@ export class RoomHub {
 		);
 	}
 
-	sendMe(code: string, room: LiveRoom, id: string, ranks?: Map<string, number>) {
+	/** One student's own view, to all their tabs, after anything already on its way to them. */
+	sendMe(code: string, room: LiveRoom, id: string) {
+		this.toStudents(code, room, () => this.emitMe(code, room, id));
+	}
+
+	private emitMe(code: string, room: LiveRoom, id: string, ranks?: Map<string, number>) {
 		// A student with no open tab (just went away) has no one to tell: skip the ranking too.
 		if (!this.io.sockets.adapter.rooms.get(rooms.participant(code, id))?.size) return;
 		const me = myView(room.state, id, ranks);
 		if (me) this.io.to(rooms.participant(code, id)).emit('me:updated', me);
 	}
 
-	/** Everyone gets the new phase at once: one serialised broadcast for all students. */
+	/** Tells a removed student's tabs, after anything already on its way, and lets them go. */
+	sendRemoved(code: string, id: string) {
+		const room = this.live.get(code);
+		const go = () => {
+			this.io.to(rooms.participant(code, id)).emit('me:removed');
+			this.io
+				.in(rooms.participant(code, id))
+				.socketsLeave([rooms.students(code), rooms.participant(code, id)]);
+		};
+		if (room) this.toStudents(code, room, go);
+		else go();
+	}
+
+	/**
+	 * Sends to students in order. In a small room at once. In a lecture hall, writing one frame
+	 * to each of 2,000 sockets holds the event loop for ~60 ms, and every answer arriving
+	 * meanwhile would wait for its ack: there the sends go out in slices, a few milliseconds per
+	 * turn of the loop, with answers served between them. Order per student is kept: everything
+	 * for students goes through this one queue while it is not empty.
+	 */
+	private toStudents(code: string, room: LiveRoom, send: () => void) {
+		if (!room.outbox.length && activeCount(room.state) <= this.spread.above) return send();
+		room.outbox.push(send);
+		room.draining ??= setImmediate(() => this.drain(code, room));
+	}
+
+	private drain(code: string, room: LiveRoom) {
+		room.draining = null;
+		const start = performance.now();
+		while (room.outbox.length && performance.now() - start < SLICE_BUDGET_MS)
+			room.outbox.shift()?.();
+		if (room.outbox.length && this.live.get(code) === room)
+			room.draining = setImmediate(() => this.drain(code, room));
+	}
+
+	/**
+	 * The room's public view to every student. One serialised payload; in a lecture hall it goes
+	 * to the students who are in the room now, slice by slice (a student who joins meanwhile has
+	 * the newer view in their join reply already).
+	 */
+	private roomToStudents(code: string, room: LiveRoom, now: number) {
+		const view = publicView(room.state, now, 'student');
+		const members = this.io.sockets.adapter.rooms.get(rooms.students(code));
+		if (!members?.size) return;
+		if (!room.outbox.length && members.size <= this.spread.above) {
+			this.io.to(rooms.students(code)).emit('room:updated', view);
+			return;
+		}
+		const ids = [...members];
+		for (let i = 0; i < ids.length; i += this.spread.slice) {
+			const slice = ids.slice(i, i + this.spread.slice);
+			this.toStudents(code, room, () => this.io.to(slice).emit('room:updated', view));
+		}
+	}
+
+	/** Everyone gets the new phase: one serialised broadcast for all students. */
 	broadcast(code: string, room: LiveRoom) {
 		if (room.pending) clearTimeout(room.pending);
 		room.pending = null;
 		room.studentsDirty = false;
 		const now = this.clock();
-		this.io.to(rooms.students(code)).emit('room:updated', publicView(room.state, now, 'student'));
 		this.toHost(code, room, now);
 		this.io.to(rooms.screen(code)).emit('screen:updated', screenView(room.state, now));
+		this.roomToStudents(code, room, now);
 	}
 
 	/** The teacher's picture, and the roster rows that changed since the last one. */
@@ -311,9 +395,7 @@ export class RoomHub {
 				this.io.to(rooms.screen(code)).emit('screen:updated', screenView(room.state, now));
 				if (room.studentsDirty) {
 					room.studentsDirty = false;
-					this.io
-						.to(rooms.students(code))
-						.emit('room:updated', publicView(room.state, now, 'student'));
+					this.roomToStudents(code, room, now);
 				}
 			},
 			activeCount(room.state) > LARGE_ROOM ? LARGE_THROTTLE_MS : THROTTLE_MS
@@ -332,6 +414,8 @@ export class RoomHub {
 
 	private clear(room: LiveRoom) {
 		for (const t of [room.timer, room.pending, room.grace, room.evict]) if (t) clearTimeout(t);
+		if (room.draining) clearImmediate(room.draining);
+		room.draining = null;
 	}
 
 	close() {
