@@ -262,21 +262,26 @@ export class RoomHub {
 			room.evict = setTimeout(() => this.evict(code, room), EVICT_ENDED_MS);
 			room.evict.unref?.();
 		}
-		if (core) this.broadcast(code, room);
-		else this.soon(code, room);
 		// Homework: each student's item lives in their own view, so a start or an end reaches
 		// each of them individually.
 		if (core && isHomework(room.state.core)) everyone = true;
-		if (everyone) {
-			const ids = Object.keys(room.state.participants);
-			for (let i = 0; i < ids.length; i += this.spread.slice) {
-				const slice = ids.slice(i, i + this.spread.slice);
-				// Each view is made when its slice goes out, from the state of that moment.
-				this.toStudents(code, room, () => {
-					const { ranks } = standings(room.state);
-					for (const id of slice) this.emitMe(code, room, id, ranks);
-				});
-			}
+		if (core) this.broadcast(code, room, everyone);
+		else {
+			if (everyone) this.meToEveryone(code, room);
+			this.soon(code, room);
+		}
+	}
+
+	/** Each student's own view (after a reveal: their result and rank), slice by slice. */
+	private meToEveryone(code: string, room: LiveRoom) {
+		const ids = Object.keys(room.state.participants);
+		for (let i = 0; i < ids.length; i += this.spread.slice) {
+			const slice = ids.slice(i, i + this.spread.slice);
+			// Each view is made when its slice goes out, from the state of that moment.
+			this.toStudents(code, room, () => {
+				const { ranks } = standings(room.state);
+				for (const id of slice) this.emitMe(code, room, id, ranks);
+			});
 		}
 	}
 
@@ -360,15 +365,22 @@ export class RoomHub {
 		}
 	}
 
-	/** Everyone gets the new phase: one serialised broadcast for all students. */
-	broadcast(code: string, room: LiveRoom) {
+	/**
+	 * Everyone gets the new phase: one serialised broadcast for all students, then (`everyone`)
+	 * each student's own view. The teacher's controls and the projector hear last: by then every
+	 * student has been sent the phase, so a quick next command never overtakes it.
+	 */
+	broadcast(code: string, room: LiveRoom, everyone = false) {
 		if (room.pending) clearTimeout(room.pending);
 		room.pending = null;
 		room.studentsDirty = false;
-		const now = this.clock();
-		this.toHost(code, room, now);
-		this.io.to(rooms.screen(code)).emit('screen:updated', screenView(room.state, now));
-		this.roomToStudents(code, room, now);
+		this.roomToStudents(code, room, this.clock());
+		if (everyone) this.meToEveryone(code, room);
+		this.toStudents(code, room, () => {
+			const now = this.clock();
+			this.toHost(code, room, now);
+			this.io.to(rooms.screen(code)).emit('screen:updated', screenView(room.state, now));
+		});
 	}
 
 	/** The teacher's picture, and the roster rows that changed since the last one. */
