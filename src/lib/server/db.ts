@@ -156,6 +156,8 @@ export function openDatabase(file = join(dataDir(), 'quorum.db')): Repository {
 		)
 	};
 
+	const inTx = db.transaction((fn: () => unknown) => fn());
+
 	const participantParams = (code: string, p: Participant) => ({
 		...p,
 		code,
@@ -255,7 +257,8 @@ export function openDatabase(file = join(dataDir(), 'quorum.db')): Repository {
 			q.insertUpvote.run(code, responseId, voterId);
 		},
 		openCodes: () => (q.open.all() as { code: string }[]).map((r) => r.code),
-		tx: (fn) => db.transaction(fn)(),
+		// One wrapper for every transaction: `db.transaction(fn)` builds four new functions a call.
+		tx: <T>(fn: () => T): T => inTx(fn) as T,
 		listSessions(limit = 50) {
 			return (q.list.all(limit) as { code: string; core_json: string; players: number }[]).map(
 				(r) => {

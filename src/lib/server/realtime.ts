@@ -250,11 +250,14 @@ export function attachRealtime(
 			};
 		});
 
-		on(socket, 'host:command', HostCommandPayload, (p) => {
+		on(socket, 'host:command', HostCommandPayload, async (p) => {
 			if (socket.data.role !== 'host' || socket.data.code !== p.code) return errorAck('not_host');
 			const r = hub.run(p.code, p.command);
 			if (!r.ok) return errorAck(r.error);
 			if (p.command.type === 'remove') hub.sendRemoved(p.code, p.command.participantId);
+			// Acked once every student has been sent the change (at once, but in a lecture hall
+			// over a few turns of the event loop).
+			await hub.settled(p.code);
 			return { ok: true, data: null };
 		});
 

@@ -17,6 +17,11 @@ import type { Repository } from './db';
 type IO = Server<ClientToServerEvents, ServerToClientEvents>;
 /** Extra writes for a command, inside its transaction (e.g. a joiner's hashed token). */
 type PersistExtra = (state: RoomState) => void;
+interface Queued {
+	cmd: Command;
+	persistExtra?: PersistExtra;
+	resolve: (r: Outcome) => void;
+}
 export type Outcome =
 	{ ok: true; effects: Effect[] } | { ok: false; error: RoomError | 'internal' };
 
@@ -36,6 +41,8 @@ export interface LiveRoom {
 	/** Sends to students not yet made, in order (see `toStudents`), and the turn that drains them. */
 	outbox: (() => void)[];
 	draining: ReturnType<typeof setImmediate> | null;
+	/** Waiting for the outbox to empty (`settled`). */
+	settledWaiters: (() => void)[];
 }
 
 export const rooms = {
@@ -67,10 +74,7 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
 
 export class RoomHub {
 	private live = new Map<string, LiveRoom>();
-	private queues = new Map<
-		string,
-		{ cmd: Command; persistExtra?: PersistExtra; resolve: (r: Outcome) => void }[]
-	>();
+	private queues = new Map<string, Queued[]>();
 
 	constructor(
 		private io: IO,
@@ -94,7 +98,8 @@ export class RoomHub {
 			studentsDirty: false,
 			rosterDirty: new Set(),
 			outbox: [],
-			draining: null
+			draining: null,
+			settledWaiters: []
 		};
 		// Everyone still in the room is presumed on their way back after a restart, so the first
 		// student to return and answer does not close the question on the rest; whoever has not
@@ -167,27 +172,33 @@ export class RoomHub {
 	}
 
 	/**
-	 * Queues a command for the next turn of the event loop, where everything queued for the room
-	 * is applied in one transaction: answers as one batch for the machine, joins and reconnects
-	 * one by one. Under a burst the batches grow by themselves, so the cost per command falls as
-	 * the load rises; alone, a command waits only for the current turn to end. Every command is
-	 * still written before it is acknowledged.
+	 * Queues a student's command (an answer, a join, a reconnect, a disconnect) for the end of
+	 * this turn of the event loop, where everything queued for the room is applied in one
+	 * transaction: answers as one batch for the machine, the rest one by one. Under a burst the
+	 * batches grow by themselves, so the cost per command falls as the load rises; alone, a
+	 * command waits only for the current turn to end. Every command is written before the promise
+	 * resolves.
 	 */
 	submit(code: string, cmd: Command, persistExtra?: PersistExtra): Promise<Outcome> {
 		return new Promise((resolve) => {
+			const entry = { cmd, persistExtra, resolve };
 			let queue = this.queues.get(code);
 			if (!queue) {
 				queue = [];
 				this.queues.set(code, queue);
 				setImmediate(() => this.flush(code));
 			}
-			queue.push({ cmd, persistExtra, resolve });
+			queue.push(entry);
 		});
 	}
 
 	private flush(code: string) {
 		const queue = this.queues.get(code) ?? [];
 		this.queues.delete(code);
+		this.apply(code, queue);
+	}
+
+	private apply(code: string, queue: Queued[]) {
 		const answers = queue.filter((q) => q.cmd.type === 'answer');
 		const others = queue.filter((q) => q.cmd.type !== 'answer');
 		const list: { cmd: Command; persistExtra?: PersistExtra }[] = others.map(
@@ -343,6 +354,17 @@ export class RoomHub {
 			room.outbox.shift()?.();
 		if (room.outbox.length && this.live.get(code) === room)
 			room.draining = setImmediate(() => this.drain(code, room));
+		else for (const done of room.settledWaiters.splice(0)) done();
+	}
+
+	/**
+	 * Resolves once everything queued for the room's students has been sent. The teacher's
+	 * command is acked then, so a quick next command never races the last one's sends.
+	 */
+	settled(code: string): Promise<void> {
+		const room = this.live.get(code);
+		if (!room?.outbox.length) return Promise.resolve();
+		return new Promise((resolve) => room.settledWaiters.push(resolve));
 	}
 
 	/**
@@ -428,6 +450,7 @@ export class RoomHub {
 		for (const t of [room.timer, room.pending, room.grace, room.evict]) if (t) clearTimeout(t);
 		if (room.draining) clearImmediate(room.draining);
 		room.draining = null;
+		for (const done of room.settledWaiters.splice(0)) done();
 	}
 
 	close() {
