@@ -87,7 +87,7 @@ export interface ClientToServerEvents {
 		p: { code: string; hostToken: string },
 		ack: (r: Ack<HostAttached>) => void
 	) => void;
-	/** Teacher: a command for the room (start, reveal, next, …). Acks once applied. */
+	/** Teacher: a command for the room (start, reveal, next, …). Acks once applied and sent to every student. */
 	'host:command': (p: { code: string; command: HostCommand }, ack: (r: Ack) => void) => void;
 	/** Student: answer the open item once. Acks after the answer is stored. */
 	'answer:submit': (p: AnswerPayload, ack: (r: Ack<MyView>) => void) => void;

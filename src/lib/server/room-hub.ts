@@ -58,7 +58,7 @@ const LARGE_ROOM = 300;
 const LARGE_THROTTLE_MS = 1000;
 const RESTORE_GRACE_MS = 30_000;
 /** The time one turn of the event loop may spend on a spread-out send to students. */
-const SLICE_BUDGET_MS = 3;
+const SLICE_BUDGET_MS = 1;
 
 /** When sends to students are spread over turns of the event loop, and in slices of how many. */
 export interface Spread {
@@ -67,7 +67,7 @@ export interface Spread {
 	/** Students per slice. */
 	slice: number;
 }
-const SPREAD: Spread = { above: 200, slice: 128 };
+const SPREAD: Spread = { above: 200, slice: 64 };
 const EVICT_ENDED_MS = 10 * 60_000;
 /** setTimeout's ceiling; a later deadline re-arms on the way (each tick schedules the next). */
 const MAX_DELAY_MS = 2 ** 31 - 1;
