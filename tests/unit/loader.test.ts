@@ -116,6 +116,8 @@ describe('loadKit on a valid kit', () => {
 		]);
 		expect(kit.blocks[2]?.html).toContain('href="#g-duma"');
 		expect(kit.blocks[1]?.html).toContain('href="#fn-1"');
+		// One footnote is marked as the publisher printed it.
+		expect(kit.blocks[1]?.html).toContain('aria-label="footnote 1">*</a>');
 		expect(kit.footnotes[0]?.anchor).toBe('fn-1');
 		expect(kit.captionHtml).toBe('A photo of a meeting in Geneva.');
 	});
@@ -221,6 +223,28 @@ describe('loadKit errors name the file, the line and the field', () => {
 				)
 			)
 		);
+	});
+
+	it('a footnote reference with no footnote, at its line in reading.md', () => {
+		const reading = replace(READING, 'a broad front.', 'a broad front.[^2]');
+		expect(errorsOf(KIT, reading)).toContainEqual(
+			expect.stringMatching(
+				new RegExp(
+					`reading\\.md:${lineOf(reading, 'a broad front.')}: \\[\\^2\\] refers to footnote 2, but the front matter lists 1 footnote$`
+				)
+			)
+		);
+	});
+
+	it('several footnotes are numbered in the text, as in the list', () => {
+		const reading = replace(
+			replace(READING, 'a broad front.', 'a broad front.[^2]'),
+			'  - The Duma is elected every five years.',
+			'  - The Duma is elected every five years.\n  - A second note.'
+		);
+		const kit = loadKit(writeKit(KIT, reading), 'two-notes');
+		expect(kit.blocks[0]?.html).toContain('aria-label="footnote 2">2</a>');
+		expect(kit.blocks[1]?.html).toContain('aria-label="footnote 1">1</a>');
 	});
 
 	it('a missing kit.yaml', () => {

@@ -13,6 +13,7 @@ import {
 	renderBlocks,
 	renderInline,
 	htmlToText,
+	footnoteRefs,
 	renderReading,
 	slugify
 } from './markdown';
@@ -91,7 +92,17 @@ export function loadKit(dir: string, slug: string): Kit {
 	const at = (path: Path) => lineOf(kitParsed.source, path);
 	const kitErr = (path: Path, message: string) => fail('kit.yaml', at(path), path, message);
 
-	const blocks = renderReading(body);
+	const blocks = renderReading(body, meta.footnotes.length);
+	// Every `[^n]` in the text needs its footnote in the front matter.
+	const bodyLine = reading.slice(0, fm[0].length).split('\n').length - 1;
+	for (const ref of footnoteRefs(body))
+		if (ref.n < 1 || ref.n > meta.footnotes.length)
+			fail(
+				'reading.md',
+				bodyLine + ref.line,
+				[],
+				`[^${ref.n}] refers to footnote ${ref.n}, but the front matter lists ${meta.footnotes.length === 1 ? '1 footnote' : `${meta.footnotes.length} footnotes`}`
+			);
 	const captionHtml = meta.caption ? renderInline(meta.caption) : null;
 	const footnotes = meta.footnotes.map((f, i) => {
 		const html = renderInline(f);

@@ -75,17 +75,33 @@ export function htmlToText(html: string): string {
 		.trim();
 }
 
-/** Footnote references `[^1]` become links to the footnote with id `fn-1`. */
-function linkFootnotes(html: string): string {
+/**
+ * Footnote references `[^1]` become links to the footnote with id `fn-1`. A reading with one
+ * footnote marks it `*`, as the publisher printed it; with several, each shows its number, as the
+ * footnote list does.
+ */
+function linkFootnotes(html: string, footnotes: number): string {
 	return html.replace(
 		/\[\^(\d+)\]/g,
 		(_, n: string) =>
-			`<sup class="fnref"><a href="#fn-${n}" id="fnref-${n}" aria-label="footnote ${n}">*</a></sup>`
+			`<sup class="fnref"><a href="#fn-${n}" id="fnref-${n}" aria-label="footnote ${n}">${footnotes > 1 ? n : '*'}</a></sup>`
 	);
 }
 
+/** The footnote numbers a reading's body refers to, each once, in order of first use. */
+export function footnoteRefs(body: string): { n: number; line: number }[] {
+	const seen = new Map<number, number>();
+	body.split('\n').forEach((text, i) => {
+		for (const m of text.matchAll(/\[\^(\d+)\]/g)) {
+			const n = Number(m[1]);
+			if (!seen.has(n)) seen.set(n, i + 1);
+		}
+	});
+	return [...seen].map(([n, line]) => ({ n, line }));
+}
+
 /** The reading's body as blocks; paragraphs are numbered 1…N with ids `p-N`. */
-export function renderReading(body: string): Block[] {
+export function renderReading(body: string, footnotes = 1): Block[] {
 	const tokens: Token[] = marked.lexer(body);
 	const blocks: Block[] = [];
 	let n = 0;
@@ -99,7 +115,7 @@ export function renderReading(body: string): Block[] {
 				anchor: `p-${n}`,
 				n,
 				kind: 'paragraph',
-				html: linkFootnotes(inner),
+				html: linkFootnotes(inner, footnotes),
 				text: htmlToText(inner.replace(/\[\^\d+\]/g, ''))
 			});
 		} else {
