@@ -41,6 +41,9 @@ test('a teacher, a projector and two students run a before/after pair and an arg
 	await vote(ada, 'Disagree');
 	await expect(teacher.getByText('1 of 2 answered')).toBeVisible();
 	await expect(screen.getByText('1 of 2 answered')).toBeVisible();
+	// The wall shows no bars while the class votes (no herding); the teacher's screen does.
+	await expect(screen.getByText(/votes appear here when your teacher reveals them/)).toBeVisible();
+	await expect(screen.getByRole('figure')).toHaveCount(0);
 	await vote(ben, 'Agree');
 	// Everyone connected has answered: the poll closes by itself, the teacher only reveals.
 	await expect(teacher.getByRole('button', { name: 'Close now' })).toHaveCount(0);
@@ -51,7 +54,7 @@ test('a teacher, a projector and two students run a before/after pair and an arg
 	// Students see the class result only after the reveal.
 	await expect(ada.getByRole('figure')).toHaveCount(0);
 	await teacher.getByRole('button', { name: 'Reveal' }).click();
-	for (const page of [ada, ben])
+	for (const page of [ada, ben, screen])
 		await expect(page.getByRole('figure').filter({ hasText: 'Agreement' })).toBeVisible();
 	await noAxeViolations(ben);
 	await noAxeViolations(screen);

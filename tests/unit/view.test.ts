@@ -550,13 +550,28 @@ describe('before / after pair movement', () => {
 
 	it('counts only students who voted in both rounds', () => {
 		const s = session();
-		expect(screenView(s, T0).poll!.shift).toEqual({
+		expect(hostView(s, T0).poll!.shift).toEqual({
 			towardAgree: 1,
 			towardDisagree: 1,
 			stayed: 1,
 			before: [0, 1, 1, 1, 1]
 		});
+		expect(hostView(s, T0).poll!.counts).toEqual([1, 0, 0, 2, 1]);
+	});
+
+	it('the projector shows a pair’s votes only at the reveal; the teacher sees them live', () => {
+		let s = session();
+		expect(screenView(s, T0).poll).toEqual({ responses: 4 });
+		s = run(s, { type: 'close' }, T0 + 20);
+		expect(screenView(s, T0).poll).toEqual({ responses: 4 });
+		expect(hostView(s, T0).poll!.counts).toEqual([1, 0, 0, 2, 1]);
+		s = run(s, { type: 'reveal' }, T0 + 21);
 		expect(screenView(s, T0).poll!.counts).toEqual([1, 0, 0, 2, 1]);
+		expect(screenView(s, T0).poll!.shift).toMatchObject({ towardAgree: 1, towardDisagree: 1 });
+		// The before round too.
+		let b = started(items, 2);
+		b = run(b, answer(ID(1), 0, { type: 'scale', value: 3 }), T0 + 1);
+		expect(screenView(b, T0).poll).toEqual({ responses: 1 });
 	});
 
 	it('students see the movement only after the reveal', () => {
@@ -574,12 +589,13 @@ describe('before / after pair movement', () => {
 	it('the before round has no movement', () => {
 		let s = started(items, 2);
 		s = run(s, answer(ID(1), 0, { type: 'scale', value: 3 }), T0 + 1);
-		expect(screenView(s, T0).poll!.shift).toBeUndefined();
+		expect(hostView(s, T0).poll!.counts).toEqual([0, 0, 1, 0, 0]);
+		expect(hostView(s, T0).poll!.shift).toBeUndefined();
 	});
 
 	it('a removed student drops out of both rounds', () => {
 		const s = run(session(), { type: 'remove', participantId: ID(1) }, T0 + 30);
-		expect(screenView(s, T0).poll!.shift).toEqual({
+		expect(hostView(s, T0).poll!.shift).toEqual({
 			towardAgree: 0,
 			towardDisagree: 1,
 			stayed: 1,

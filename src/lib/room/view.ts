@@ -296,7 +296,11 @@ function pollResults(state: RoomState, role: 'host' | 'screen' | 'student'): Pol
 	const { core } = state;
 	const item = core.items[core.current];
 	if (!item || item.kind !== 'poll') return null;
-	const show = role !== 'student' || core.pollRevealed;
+	// The projector shows a before/after pair's votes only at the reveal: a bar chart growing on
+	// the wall while the class votes pulls later votes toward the early ones (the point of the
+	// pair is to measure how views move). The teacher's own screen shows them live.
+	const show =
+		role === 'host' || core.pollRevealed || (role === 'screen' && item.poll.type !== 'pair');
 	const results = tallyPoll(item.poll, countable(state, core.current), state.upvotes, {
 		includePending: role === 'host',
 		showNames: role === 'host' || (role === 'screen' && core.settings.showNames),
