@@ -1,6 +1,6 @@
 /**
  * SQLite checkpoints run on a worker thread, not inside a commit on the server's thread: the
- * database file must fill up from the WAL while the server only appends.
+ * server's commits only append to the WAL, and the worker copies it into the database file.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,41 +9,61 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Repository } from '../../src/lib/server/db';
 import type { Answer } from '../../src/lib/room/types';
 
-let repo: Repository | null = null;
-let dir = '';
+const repos: Repository[] = [];
+const dirs: string[] = [];
 afterEach(() => {
-	repo?.close();
-	repo = null;
-	rmSync(dir, { recursive: true, force: true });
+	for (const r of repos.splice(0)) r.close();
+	for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+async function until(what: string, ok: () => boolean, ms = 5000) {
+	const deadline = Date.now() + ms;
+	while (!ok()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 20));
+	}
+}
+
+function open(checkpointEveryMs: number) {
+	const dir = mkdtempSync(join(tmpdir(), 'quorum-ckpt-'));
+	dirs.push(dir);
+	const file = join(dir, 'q.db');
+	const repo = openDatabase(file, { checkpointEveryMs });
+	repos.push(repo);
+	return { repo, file };
+}
+
+function write(repo: Repository, n: number) {
+	for (let i = 0; i < n; i++) {
+		const a: Answer = {
+			participantId: `p${i}`,
+			item: i % 10,
+			response: { type: 'single', choice: 1 },
+			at: i,
+			credit: 1,
+			points: 1000
+		};
+		repo.tx(() => repo.insertAnswer('ABCDEF', a));
+	}
+}
+
 describe('checkpoints', () => {
-	it('copy the WAL into the database file off the event loop, while commits go on', async () => {
-		dir = mkdtempSync(join(tmpdir(), 'quorum-ckpt-'));
-		const file = join(dir, 'q.db');
-		repo = openDatabase(file);
-		const db = repo;
+	it('never run inside a commit on the server’s thread once the worker is up', async () => {
+		// A worker that would not checkpoint for ten minutes: whatever reaches the database file
+		// during the test was copied by a commit on this thread.
+		const { repo, file } = open(600_000);
+		await until('the checkpoint worker', () => repo.checkpoints() === 'worker');
 		const empty = statSync(file).size;
-		// Let the worker report in, which turns the in-commit checkpoint off.
-		await new Promise((r) => setTimeout(r, 300));
-		for (let i = 0; i < 3000; i++) {
-			const a: Answer = {
-				participantId: `p${i}`,
-				item: i % 10,
-				response: { type: 'single', choice: 1 },
-				at: i,
-				credit: 1,
-				points: 1000
-			};
-			db.tx(() => db.insertAnswer('ABCDEF', a));
-		}
-		// Only the WAL has grown: this thread never copied a page into the database file.
-		expect(statSync(file).size).toBe(empty);
+		write(repo, 3000);
 		expect(statSync(`${file}-wal`).size).toBeGreaterThan(1_000_000);
-		// Within a couple of the worker's rounds, the rows are in the database file itself.
-		const deadline = Date.now() + 5000;
-		while (statSync(file).size === empty && Date.now() < deadline)
-			await new Promise((r) => setTimeout(r, 100));
-		expect(statSync(file).size).toBeGreaterThan(empty + 100_000);
+		expect(statSync(file).size).toBe(empty);
+	});
+
+	it('copy the WAL into the database file from the worker', async () => {
+		const { repo, file } = open(100);
+		await until('the checkpoint worker', () => repo.checkpoints() === 'worker');
+		const empty = statSync(file).size;
+		write(repo, 3000);
+		await until('the worker to checkpoint', () => statSync(file).size > empty + 100_000);
 	});
 });

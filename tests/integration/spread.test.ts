@@ -27,6 +27,14 @@ afterAll(async () => {
 
 const ORDER = ['lobby', 'open', 'closed', 'revealed', 'leaderboard', 'ended'];
 
+async function until(ok: () => boolean, ms = 5000) {
+	const deadline = Date.now() + ms;
+	while (!ok()) {
+		if (Date.now() > deadline) throw new Error('timed out');
+		await new Promise((r) => setTimeout(r, 10));
+	}
+}
+
 describe('sends spread over the event loop', () => {
 	it('keep each student’s events complete and in order', async () => {
 		const kit = server.app.ctx.kits.get('hitting-rock-bottom')!;
@@ -120,5 +128,67 @@ describe('sends spread over the event loop', () => {
 				expect(resultAt).toBeGreaterThan(revealedAt);
 			}
 		}
+	});
+
+	it('keep order when the teacher fires commands without waiting for each ack', async () => {
+		const kit = server.app.ctx.kits.get('hitting-rock-bottom')!;
+		const single = kit.questions.find((q) => q.type === 'single')!;
+		const { code, hostToken } = newSession(server, { timeLimit: null }, [`q:${single.id}`]);
+		const host = client(server.url);
+		expectOk(await call(host, 'host:attach', { code, hostToken }));
+		const students = [];
+		for (let i = 0; i < 12; i++) {
+			const socket = client(server.url);
+			const log = record(socket);
+			const r = expectOk(await call(socket, 'room:join', { code, nickname: `T${i}` }));
+			students.push({ socket, log, id: r.participantId });
+		}
+		const send = (command: Record<string, unknown>) =>
+			call(host, 'host:command', { code, command: command as never });
+		const opened = students.map((s) =>
+			nextEvent(s.socket, 'room:updated', (v) => v.phase === 'open')
+		);
+		expectOk(await send({ type: 'start' }));
+		await Promise.all(opened);
+		const closed = nextEvent(host, 'host:updated', (v) => v.phase === 'closed');
+		await Promise.all(
+			students.map((s) =>
+				call(s.socket, 'answer:submit', { code, item: 0, response: { type: 'single', choice: 0 } })
+			)
+		);
+		await closed;
+
+		// A change for one student, then the reveal, back to back.
+		const x = students[5]!;
+		const both = await Promise.all([
+			send({ type: 'extraTime', participantId: x.id, extraTime: 2 }),
+			send({ type: 'reveal' })
+		]);
+		for (const r of both) expectOk(r);
+		await until(() =>
+			x.log.some((e) => e.event === 'me:updated' && (e.payload as { result: unknown }).result)
+		);
+		const revealedAt = x.log.findIndex(
+			(e) => e.event === 'room:updated' && (e.payload as { phase: string }).phase === 'revealed'
+		);
+		expect(revealedAt).toBeGreaterThanOrEqual(0);
+		// Nothing of the reveal reaches the student before the reveal itself.
+		for (const e of x.log.slice(0, revealedAt))
+			if (e.event === 'me:updated') expect((e.payload as { result: unknown }).result).toBeNull();
+
+		// A removal, then a broadcast, back to back: the removed student hears nothing after removal.
+		const y = students[7]!;
+		const locked = students
+			.filter((s) => s !== y)
+			.map((s) => nextEvent(s.socket, 'room:updated', (v) => v.locked));
+		const gone = nextEvent(y.socket, 'me:removed');
+		const replies = await Promise.all([
+			send({ type: 'remove', participantId: y.id }),
+			send({ type: 'lock', locked: true })
+		]);
+		for (const r of replies) expectOk(r);
+		await gone;
+		await Promise.all(locked);
+		expect(y.log.at(-1)?.event).toBe('me:removed');
 	});
 });

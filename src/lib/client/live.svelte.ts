@@ -77,8 +77,13 @@ export class StudentRoom {
 			if (this.hasToken) void this.resume();
 		});
 		socket.on('disconnect', () => (this.link = 'offline'));
-		socket.on('room:updated', (v) => this.setView(v));
-		socket.on('me:updated', (m) => (this.me = m));
+		// Only this room's views, and nothing once the teacher has removed this student.
+		socket.on('room:updated', (v) => {
+			if (v.code === this.code && !this.removed) this.setView(v);
+		});
+		socket.on('me:updated', (m) => {
+			if (!this.removed) this.me = m;
+		});
 		socket.on('me:removed', () => {
 			localStorage.removeItem(TOKEN_KEY(this.code));
 			this.removed = true;

@@ -40,6 +40,8 @@ export interface Repository {
 	openCodes(): string[];
 	/** Runs `fn` in one transaction. */
 	tx<T>(fn: () => T): T;
+	/** Who checkpoints the WAL: the worker thread, or commits on this thread (before the worker is up, or after it failed). */
+	checkpoints(): 'worker' | 'inline';
 	listSessions(limit?: number): {
 		code: string;
 		kitSlug: string;
@@ -108,12 +110,19 @@ export function dataDir(): string {
 	return resolve(process.env.QUORUM_DATA ?? 'data');
 }
 
-export function openDatabase(file = join(dataDir(), 'quorum.db')): Repository {
+export function openDatabase(
+	file = join(dataDir(), 'quorum.db'),
+	options: { checkpointEveryMs?: number } = {}
+): Repository {
 	if (file !== ':memory:') mkdirSync(resolve(file, '..'), { recursive: true });
 	const db = new Database(file);
 	db.pragma('journal_mode = WAL');
 	db.pragma('synchronous = NORMAL');
-	const checkpointer = file === ':memory:' ? null : startCheckpointer(db, file);
+	const mode = { current: 'inline' as 'worker' | 'inline' };
+	const checkpointer =
+		file === ':memory:'
+			? null
+			: startCheckpointer(db, file, options.checkpointEveryMs ?? CHECKPOINT_EVERY_MS, mode);
 	db.pragma('foreign_keys = ON');
 	db.exec(SCHEMA);
 	migrate(db);
@@ -274,6 +283,7 @@ export function openDatabase(file = join(dataDir(), 'quorum.db')): Repository {
 				}
 			);
 		},
+		checkpoints: () => mode.current,
 		close: () => {
 			void checkpointer?.terminate();
 			db.close();
@@ -298,7 +308,12 @@ setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), workerData.everyMs);
 parentPort.postMessage('ready');
 `;
 
-function startCheckpointer(db: Database.Database, file: string): Worker | null {
+function startCheckpointer(
+	db: Database.Database,
+	file: string,
+	everyMs: number,
+	mode: { current: 'worker' | 'inline' }
+): Worker | null {
 	let worker: Worker;
 	try {
 		worker = new Worker(CHECKPOINTER, {
@@ -306,7 +321,7 @@ function startCheckpointer(db: Database.Database, file: string): Worker | null {
 			workerData: {
 				driver: createRequire(import.meta.url).resolve('better-sqlite3'),
 				file,
-				everyMs: CHECKPOINT_EVERY_MS
+				everyMs
 			}
 		});
 	} catch (e) {
@@ -315,10 +330,17 @@ function startCheckpointer(db: Database.Database, file: string): Worker | null {
 	}
 	worker.unref();
 	worker.once('message', () => {
-		if (db.open) db.pragma('wal_autocheckpoint = 0');
+		if (!db.open) return;
+		db.pragma('wal_autocheckpoint = 0');
+		mode.current = 'worker';
 	});
 	worker.on('error', (e) => {
 		console.error('[quorum] checkpoint worker failed; SQLite checkpoints in place again', e);
+	});
+	// However it stops (an error, or an exit nobody asked for), commits checkpoint again; when the
+	// repository closes, the database is closed first and there is nothing to restore.
+	worker.on('exit', () => {
+		mode.current = 'inline';
 		if (db.open) db.pragma('wal_autocheckpoint = 1000');
 	});
 	return worker;

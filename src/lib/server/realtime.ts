@@ -30,8 +30,6 @@ interface SocketData {
 	code?: string;
 	role?: 'student' | 'host' | 'screen';
 	participantId?: string;
-	/** A join of this socket is waiting for its turn. */
-	joining?: boolean;
 	/** Rate limit: commands left, and when the bucket was last refilled. */
 	tokens?: number;
 	refilled?: number;
@@ -86,6 +84,8 @@ export function attachRealtime(
 		connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 }
 	});
 	const hub = new RoomHub(io, ctx.repo, options.clock, options.spread);
+	/** Sockets whose join waits for its turn (apart from `socket.data`, which `enter` replaces). */
+	const joining = new WeakSet<QSocket>();
 
 	/** Wraps a handler: rate-limits, validates, catches, always acks exactly once. */
 	function on<P, T>(
@@ -156,11 +156,11 @@ export function attachRealtime(
 			if (!room) return errorAck('no_room');
 			// One join at a time per socket: a second one sent before the first is answered would
 			// otherwise slip past the checks below while the first waits for its turn.
-			if (socket.data.joining) return errorAck('already_joined');
+			if (joining.has(socket)) return errorAck('already_joined');
 			let participantId: string;
 			let token: string;
 			let outcome: Outcome;
-			socket.data.joining = true;
+			joining.add(socket);
 			try {
 				if ('token' in p) {
 					const id = ctx.repo.participantByToken(p.code, hashToken(p.token));
@@ -193,7 +193,7 @@ export function attachRealtime(
 					);
 				}
 			} finally {
-				socket.data.joining = false;
+				joining.delete(socket);
 			}
 			if (!outcome.ok) return errorAck(outcome.error);
 			// The socket may have gone while the join waited for its turn: nobody is there.

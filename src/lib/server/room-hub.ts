@@ -41,8 +41,10 @@ export interface LiveRoom {
 	/** Sends to students not yet made, in order (see `toStudents`), and the turn that drains them. */
 	outbox: (() => void)[];
 	draining: ReturnType<typeof setImmediate> | null;
-	/** Waiting for the outbox to empty (`settled`). */
-	settledWaiters: (() => void)[];
+	/** Sends ever queued and ever made from the outbox; `settled` waits on these. */
+	queued: number;
+	sent: number;
+	settledWaiters: { until: number; resolve: () => void }[];
 }
 
 export const rooms = {
@@ -99,6 +101,8 @@ export class RoomHub {
 			rosterDirty: new Set(),
 			outbox: [],
 			draining: null,
+			queued: 0,
+			sent: 0,
 			settledWaiters: []
 		};
 		// Everyone still in the room is presumed on their way back after a restart, so the first
@@ -167,7 +171,12 @@ export class RoomHub {
 			throw e;
 		}
 		room.state = state;
-		this.react(code, room, effects);
+		try {
+			this.react(code, room, effects);
+		} catch (e) {
+			// Written already: the commands stand, whatever failed in telling people about them.
+			console.error('[quorum] sending after a commit failed', { code, error: e });
+		}
 		return results;
 	}
 
@@ -285,13 +294,14 @@ export class RoomHub {
 
 	/** Each student's own view (after a reveal: their result and rank), slice by slice. */
 	private meToEveryone(code: string, room: LiveRoom) {
-		const ids = Object.keys(room.state.participants);
+		const state = room.state;
+		const ids = Object.keys(state.participants);
 		for (let i = 0; i < ids.length; i += this.spread.slice) {
 			const slice = ids.slice(i, i + this.spread.slice);
-			// Each view is made when its slice goes out, from the state of that moment.
+			// Made when the slice goes out (the work is spread too), from the room as it was now.
 			this.toStudents(code, room, () => {
-				const { ranks } = standings(room.state);
-				for (const id of slice) this.emitMe(code, room, id, ranks);
+				const { ranks } = standings(state);
+				for (const id of slice) this.emitMe(code, state, id, ranks);
 			});
 		}
 	}
@@ -309,15 +319,24 @@ export class RoomHub {
 		);
 	}
 
-	/** One student's own view, to all their tabs, after anything already on its way to them. */
+	/**
+	 * One student's own view, to all their tabs, after anything already on its way to them. The
+	 * view is of the room as it is now, even if it leaves later: it must never run ahead of a
+	 * phase change queued after it.
+	 */
 	sendMe(code: string, room: LiveRoom, id: string) {
-		this.toStudents(code, room, () => this.emitMe(code, room, id));
+		const state = room.state;
+		this.toStudents(code, room, () => this.emitMe(code, state, id));
 	}
 
-	private emitMe(code: string, room: LiveRoom, id: string, ranks?: Map<string, number>) {
+	/**
+	 * `state` is the room when the send was queued. The machine replaces the core and, at each
+	 * reveal, the participants object instead of changing them, so it still describes that moment.
+	 */
+	private emitMe(code: string, state: RoomState, id: string, ranks?: Map<string, number>) {
 		// A student with no open tab (just went away) has no one to tell: skip the ranking too.
 		if (!this.io.sockets.adapter.rooms.get(rooms.participant(code, id))?.size) return;
-		const me = myView(room.state, id, ranks);
+		const me = myView(state, id, ranks);
 		if (me) this.io.to(rooms.participant(code, id)).emit('me:updated', me);
 	}
 
@@ -344,27 +363,42 @@ export class RoomHub {
 	private toStudents(code: string, room: LiveRoom, send: () => void) {
 		if (!room.outbox.length && activeCount(room.state) <= this.spread.above) return send();
 		room.outbox.push(send);
+		room.queued += 1;
 		room.draining ??= setImmediate(() => this.drain(code, room));
 	}
 
 	private drain(code: string, room: LiveRoom) {
 		room.draining = null;
 		const start = performance.now();
-		while (room.outbox.length && performance.now() - start < SLICE_BUDGET_MS)
-			room.outbox.shift()?.();
+		while (room.outbox.length && performance.now() - start < SLICE_BUDGET_MS) this.sendOne(room);
+		room.settledWaiters = room.settledWaiters.filter((w) => {
+			if (w.until > room.sent) return true;
+			w.resolve();
+			return false;
+		});
 		if (room.outbox.length && this.live.get(code) === room)
 			room.draining = setImmediate(() => this.drain(code, room));
-		else for (const done of room.settledWaiters.splice(0)) done();
+	}
+
+	private sendOne(room: LiveRoom) {
+		const send = room.outbox.shift();
+		room.sent += 1;
+		try {
+			send?.();
+		} catch (e) {
+			console.error('[quorum] a send to students failed', { error: e });
+		}
 	}
 
 	/**
-	 * Resolves once everything queued for the room's students has been sent. The teacher's
-	 * command is acked then, so a quick next command never races the last one's sends.
+	 * Resolves once everything queued for the room's students so far has been sent (not what is
+	 * queued later, so a steady trickle of reconnects cannot hold it up). The teacher's command
+	 * is acked then, so a quick next command never races the last one's sends.
 	 */
 	settled(code: string): Promise<void> {
 		const room = this.live.get(code);
 		if (!room?.outbox.length) return Promise.resolve();
-		return new Promise((resolve) => room.settledWaiters.push(resolve));
+		return new Promise((resolve) => room.settledWaiters.push({ until: room.queued, resolve }));
 	}
 
 	/**
@@ -383,7 +417,13 @@ export class RoomHub {
 		const ids = [...members];
 		for (let i = 0; i < ids.length; i += this.spread.slice) {
 			const slice = ids.slice(i, i + this.spread.slice);
-			this.toStudents(code, room, () => this.io.to(slice).emit('room:updated', view));
+			this.toStudents(code, room, () => {
+				// Only to sockets still among the students: not one removed, or gone to another room,
+				// since the view was made.
+				const now = this.io.sockets.adapter.rooms.get(rooms.students(code));
+				const still = slice.filter((id) => now?.has(id));
+				if (still.length) this.io.to(still).emit('room:updated', view);
+			});
 		}
 	}
 
@@ -442,6 +482,8 @@ export class RoomHub {
 
 	private evict(code: string, room: LiveRoom) {
 		if (this.live.get(code) !== room) return;
+		// What is queued for students was committed: send it before the room leaves memory.
+		while (room.outbox.length) this.sendOne(room);
 		this.clear(room);
 		this.live.delete(code);
 	}
@@ -450,7 +492,7 @@ export class RoomHub {
 		for (const t of [room.timer, room.pending, room.grace, room.evict]) if (t) clearTimeout(t);
 		if (room.draining) clearImmediate(room.draining);
 		room.draining = null;
-		for (const done of room.settledWaiters.splice(0)) done();
+		for (const w of room.settledWaiters.splice(0)) w.resolve();
 	}
 
 	close() {
