@@ -3,6 +3,10 @@
  * through the pure machine, writes the effects in one transaction *before* the caller acks,
  * keeps the close timer, and pushes views to the right Socket.IO rooms.
  *
+ * Two queues keep a lecture hall responsive. Students' commands wait for the end of the current
+ * event-loop turn and are applied together (`submit`); sends to students go out in order through
+ * one outbox per room, in slices when the room is large (`toStudents`).
+ *
  * Socket.IO rooms per session code: `<code>:s` (students), `<code>:h` (host), `<code>:v`
  * (projector), `<code>:p:<participantId>` (one student's tabs). Nothing is ever emitted to all
  * sockets.
@@ -59,6 +63,9 @@ const THROTTLE_MS = 250;
 const LARGE_ROOM = 300;
 const LARGE_THROTTLE_MS = 1000;
 const RESTORE_GRACE_MS = 30_000;
+const EVICT_ENDED_MS = 10 * 60_000;
+/** setTimeout's ceiling; a later deadline re-arms on the way (each tick schedules the next). */
+const MAX_DELAY_MS = 2 ** 31 - 1;
 /** The time one turn of the event loop may spend on a spread-out send to students. */
 const SLICE_BUDGET_MS = 1;
 
@@ -70,9 +77,6 @@ export interface Spread {
 	slice: number;
 }
 const SPREAD: Spread = { above: 200, slice: 64 };
-const EVICT_ENDED_MS = 10 * 60_000;
-/** setTimeout's ceiling; a later deadline re-arms on the way (each tick schedules the next). */
-const MAX_DELAY_MS = 2 ** 31 - 1;
 
 export class RoomHub {
 	private live = new Map<string, LiveRoom>();
