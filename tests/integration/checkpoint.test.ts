@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Repository } from '../../src/lib/server/db';
 import type { Answer } from '../../src/lib/room/types';
+import { until } from './harness';
 
 const repos: Repository[] = [];
 const dirs: string[] = [];
@@ -15,14 +16,6 @@ afterEach(() => {
 	for (const r of repos.splice(0)) r.close();
 	for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-async function until(what: string, ok: () => boolean, ms = 5000) {
-	const deadline = Date.now() + ms;
-	while (!ok()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 20));
-	}
-}
 
 function open(checkpointEveryMs: number) {
 	const dir = mkdtempSync(join(tmpdir(), 'quorum-ckpt-'));

@@ -116,6 +116,15 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
 	});
 }
 
+/** Resolves once `ok()` holds, checking every 10 ms; rejects after `ms`. */
+export async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
+	const deadline = Date.now() + ms;
+	while (!ok()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 10));
+	}
+}
+
 /** Records every payload a socket receives, for inspection. */
 export function record(s: Client): { event: string; payload: unknown }[] {
 	const log: { event: string; payload: unknown }[] = [];

@@ -13,6 +13,7 @@ import {
 	nextEvent,
 	record,
 	startServer,
+	until,
 	type TestServer
 } from './harness';
 
@@ -26,14 +27,6 @@ afterAll(async () => {
 });
 
 const ORDER = ['lobby', 'open', 'closed', 'revealed', 'leaderboard', 'ended'];
-
-async function until(ok: () => boolean, ms = 5000) {
-	const deadline = Date.now() + ms;
-	while (!ok()) {
-		if (Date.now() > deadline) throw new Error('timed out');
-		await new Promise((r) => setTimeout(r, 10));
-	}
-}
 
 describe('sends spread over the event loop', () => {
 	it('keep each student’s events complete and in order', async () => {
@@ -165,7 +158,7 @@ describe('sends spread over the event loop', () => {
 			send({ type: 'reveal' })
 		]);
 		for (const r of both) expectOk(r);
-		await until(() =>
+		await until('the student’s result', () =>
 			x.log.some((e) => e.event === 'me:updated' && (e.payload as { result: unknown }).result)
 		);
 		const revealedAt = x.log.findIndex(
