@@ -848,6 +848,26 @@ describe('pause, resume, extend', () => {
 });
 
 describe('reveal', () => {
+	it('rewrites only the students whose points or streak moved, and tells everyone', () => {
+		let s = started([q(SINGLE), q(TRUEFALSE)], 3, { speedScoring: false });
+		s = run(s, answer('s1', 0, right(s, 0)), T0 + 1).state;
+		s = run(s, { type: 'close' }, T0 + 2).state;
+		s = run(s, { type: 'reveal' }, T0 + 3).state;
+		s = run(s, { type: 'next' }, T0 + 4).state;
+		// s1 now breaks a streak of 1; s2 gets it right; s3 stays silent at 0.
+		s = run(s, answer('s1', 1, wrong(s, 1)), T0 + 5).state;
+		s = run(s, answer('s2', 1, right(s, 1)), T0 + 6).state;
+		s = run(s, { type: 'close' }, T0 + 7).state;
+		const r = run(s, { type: 'reveal' }, T0 + 8);
+		expect(r.effects).toEqual([
+			{ type: 'coreChanged' },
+			{ type: 'participantsChanged', ids: ['s1', 's2'] },
+			{ type: 'resultsRevealed' }
+		]);
+		expect(r.state.participants.s1).toMatchObject({ streak: 0, bestStreak: 1 });
+		expect(r.state.participants.s3).toBe(s.participants.s3);
+	});
+
 	it('applies points, correct counts and streaks exactly once, only at the reveal', () => {
 		let s = started([q(SINGLE), q(TRUEFALSE), q(MULTIPLE)], 3, { speedScoring: false });
 		// Item 0: s1 right, s2 wrong, s3 silent.
@@ -857,9 +877,11 @@ describe('reveal', () => {
 		s = run(s, { type: 'close' }, T0 + 3).state;
 		expect(s.participants.s1!.score).toBe(0);
 		const r = run(s, { type: 'reveal' }, T0 + 4);
+		// Only s1's points moved: s2 and s3 (wrong, and silent) keep a streak of 0.
 		expect(r.effects).toEqual([
 			{ type: 'coreChanged' },
-			{ type: 'participantsChanged', ids: ['s1', 's2', 's3'] }
+			{ type: 'participantsChanged', ids: ['s1'] },
+			{ type: 'resultsRevealed' }
 		]);
 		s = r.state;
 		expect(s.participants.s1).toMatchObject({ score: 1000, correct: 1, streak: 1, bestStreak: 1 });

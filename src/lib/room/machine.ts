@@ -328,12 +328,25 @@ function reveal(state: RoomState): StepResult {
 	}
 	const answers = state.answers[core.current] ?? {};
 	const participants = { ...state.participants };
-	for (const p of active(state)) participants[p.id] = credited(p, answers[p.id]);
+	// Only students whose points, count or streak moved are rewritten; everyone gets a result.
+	const changed: string[] = [];
+	for (const p of active(state)) {
+		const after = credited(p, answers[p.id]);
+		if (
+			after.score === p.score &&
+			after.correct === p.correct &&
+			after.streak === p.streak &&
+			after.bestStreak === p.bestStreak
+		)
+			continue;
+		participants[p.id] = after;
+		changed.push(p.id);
+	}
 	const next = { ...withCore(state, { phase: 'revealed' as const }), participants };
-	return ok(next, [
-		{ type: 'coreChanged' },
-		{ type: 'participantsChanged', ids: Object.keys(participants) }
-	]);
+	const effects: Effect[] = [{ type: 'coreChanged' }];
+	if (changed.length) effects.push({ type: 'participantsChanged', ids: changed });
+	effects.push({ type: 'resultsRevealed' });
+	return ok(next, effects);
 }
 
 function validResponse(item: RoomItem, r: AnyResponse): boolean {

@@ -152,6 +152,8 @@ export type Effect =
 	| { type: 'answerRefused'; seq: number; error: RoomError }
 	/** `presence`: only `connected` changed, which is never stored (everyone is away after a restart). */
 	| { type: 'participantsChanged'; ids: string[]; presence?: true }
+	/** A question's reveal: every student's own view changed (their result, and their rank). */
+	| { type: 'resultsRevealed' }
 	| { type: 'participantJoined'; participant: Participant }
 	| { type: 'coreChanged' }
 	| { type: 'moderated'; item: number; responseId: string; status: NonNullable<Answer['status']> }

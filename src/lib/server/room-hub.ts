@@ -270,17 +270,19 @@ export class RoomHub {
 	private react(code: string, room: LiveRoom, effects: Effect[]) {
 		let core = false;
 		let everyone = false;
+		const changed = new Set<string>();
 		for (const e of effects) {
 			if (e.type === 'schedule') this.arm(code, room, e.at);
 			else if (e.type === 'coreChanged') core = true;
 			else if (e.type === 'answerRecorded') room.rosterDirty.add(e.answer.participantId);
 			else if (e.type === 'participantJoined') room.rosterDirty.add(e.participant.id);
-			else if (e.type === 'participantsChanged') {
-				for (const id of e.ids) room.rosterDirty.add(id);
-				if (e.ids.length > 1) everyone = true;
-				// A joiner gets their view in the join reply; one student's change reaches their tabs.
-				else this.sendMe(code, room, e.ids[0] ?? '');
-			} else if (e.type === 'moderated' || e.type === 'upvoted') room.studentsDirty = true;
+			else if (e.type === 'participantsChanged')
+				for (const id of e.ids) {
+					room.rosterDirty.add(id);
+					changed.add(id);
+				}
+			else if (e.type === 'resultsRevealed') everyone = true;
+			else if (e.type === 'moderated' || e.type === 'upvoted') room.studentsDirty = true;
 		}
 		if (core && room.state.core.phase === 'ended' && !room.evict) {
 			room.evict = setTimeout(() => this.evict(code, room), EVICT_ENDED_MS);
@@ -294,6 +296,8 @@ export class RoomHub {
 			if (everyone) this.meToEveryone(code, room);
 			this.soon(code, room);
 		}
+		// A joiner gets their view in the join reply; a changed student's reaches their tabs.
+		if (!everyone) for (const id of changed) this.sendMe(code, room, id);
 	}
 
 	/** Each student's own view (after a reveal: their result and rank), slice by slice. */
