@@ -31,6 +31,8 @@ test('a teacher, a projector and three students play a session to the podium', a
 
 	for (let q = 0; q < 2; q++) {
 		await teacher.getByRole('button', { name: q === 0 ? 'Start' : 'Next item' }).click();
+		// The teacher's roster starts every item with nobody answered (rows arrive as changes).
+		await expect(teacher.getByRole('row', { name: /Ada/ })).toContainText('online · …');
 		for (const [i, page] of students.entries()) {
 			await expect(page.getByText(`Item ${q + 1} of 2 ·`)).toBeVisible();
 			if (q === 0 && i === 2) {
@@ -45,9 +47,17 @@ test('a teacher, a projector and three students play a session to the podium', a
 				.check();
 			await page.getByRole('button', { name: 'Submit answer' }).click();
 			await expect(page.getByText('Answer saved.').first()).toBeVisible();
+			if (i === 0) {
+				await expect(teacher.getByRole('row', { name: /Ada/ })).toContainText('✔ answered');
+				await expect(teacher.getByRole('row', { name: /Ben/ })).toContainText('online · …');
+			}
 		}
 		if (q === 0) await noAxeViolations(students[1]!);
 		await expect(teacher.getByText('3 answered.')).toBeVisible();
+		for (const name of ['Ada', 'Ben', 'Chloé'])
+			await expect(teacher.getByRole('row', { name: new RegExp(name) })).toContainText(
+				'✔ answered'
+			);
 		await teacher.getByRole('button', { name: 'Reveal' }).click();
 		await expect(screen.getByText('(correct)')).toBeVisible();
 		for (const page of students) {
