@@ -44,6 +44,7 @@ test('a teacher, a projector and two students run a before/after pair and an arg
 	// The wall shows no bars while the class votes (no herding); the teacher's screen does.
 	await expect(screen.getByText(/votes appear here when your teacher reveals them/)).toBeVisible();
 	await expect(screen.getByRole('figure')).toHaveCount(0);
+	await noAxeViolations(screen);
 	await vote(ben, 'Agree');
 	// Everyone connected has answered: the poll closes by itself, the teacher only reveals.
 	await expect(teacher.getByRole('button', { name: 'Close now' })).toHaveCount(0);
