@@ -2,6 +2,7 @@
  * `npm run bench`: a classroom under load, against Quorum and against a bare Socket.IO baseline.
  *
  *   npm run bench -- [--students N=2000] [--rounds R=5] [--spread ms=2000] [--json]
+ *                    [--time-limit S=30|none]
  *                    [--workers K] [--concurrency C=50] [--profile] [--no-handler]
  *                    [--only ours|baseline] [--repeat K=1] [--profile-phases] [--out file.json]
  *
@@ -17,7 +18,9 @@
  * students between them (real socket.io-client, websocket only), plus a host and a projector
  * socket in this process. Each round: the host opens the next question, every student answers
  * after a random delay in [0, spread] ms, the question closes (by itself once everyone has
- * answered, else the host closes it), the host reveals, shows the leaderboard, moves on.
+ * answered, else the host closes it), the host reveals, shows the leaderboard, moves on. The
+ * questions have the host form's default timer (30 s, far longer than the spread, so the room
+ * closes when all have answered); `--time-limit none` runs them untimed.
  *
  * Measured: join time (all N connected, joined and in the lobby); fan-out latency of the opened
  * question and of the reveal (receipt − the view's `serverNow`, per student); answer ack round
@@ -86,10 +89,25 @@ function intOption(name: string, fallback: number, min: number): number {
 	return n;
 }
 
+/** Seconds per question, as the host form offers them (5–600), or null for `none`. */
+function timeLimitOption(): number | null {
+	const raw = option('--time-limit') ?? '30';
+	if (raw === 'none') return null;
+	const n = Number(raw);
+	if (!Number.isInteger(n) || n < 5 || n > 600) {
+		console.error(`--time-limit: expected 5–600 seconds or none, got ${raw}`);
+		process.exit(2);
+	}
+	return n;
+}
+
+const timerText = () => (opts.timeLimit === null ? 'untimed' : `${opts.timeLimit} s timer`);
+
 const opts = {
 	students: intOption('--students', 2000, 1),
 	rounds: intOption('--rounds', 5, 1),
 	spread: intOption('--spread', 2000, 0),
+	timeLimit: timeLimitOption(),
 	workers: intOption('--workers', 2, 1),
 	concurrency: intOption('--concurrency', 50, 1),
 	json: process.argv.includes('--json'),
@@ -169,7 +187,7 @@ async function startServer(
 	profileDir: string | null
 ): Promise<ServerProc> {
 	const file = kind === 'ours' ? 'tests/bench/server.ts' : 'tests/bench/baseline-server.ts';
-	const args = ['--rounds', String(opts.rounds)];
+	const args = ['--rounds', String(opts.rounds), '--time-limit', String(opts.timeLimit ?? 'none')];
 	if (kind === 'ours' && opts.noHandler) args.push('--no-handler');
 	if (kind === 'ours') {
 		const dir = mkdtempSync(join(tmpdir(), 'quorum-bench-'));
@@ -976,7 +994,7 @@ async function main() {
 			`sources ${code.sources}`
 	);
 	log(
-		`${opts.students} students, ${opts.rounds} rounds, spread ${opts.spread} ms; ` +
+		`${opts.students} students, ${opts.rounds} rounds, spread ${opts.spread} ms, ${timerText()}; ` +
 			`fd limit ${limits.hard} per process (ulimit -Hn); ${plan.workers} workers; ` +
 			`${cpus().length} CPUs; node ${process.version}`
 	);
@@ -1013,6 +1031,7 @@ async function main() {
 			students: opts.students,
 			rounds: opts.rounds,
 			spread: opts.spread,
+			timeLimit: opts.timeLimit,
 			repeat: opts.repeat,
 			machine: {
 				cpus: cpus().length,
@@ -1032,7 +1051,7 @@ async function main() {
 	}
 	if (!opts.json) {
 		console.log(
-			`\n${opts.students} students, ${opts.rounds} rounds, spread ${opts.spread} ms` +
+			`\n${opts.students} students, ${opts.rounds} rounds, spread ${opts.spread} ms, ${timerText()}` +
 				(opts.repeat > 1 ? `, median of ${opts.repeat} runs each` : '') +
 				'\n'
 		);

@@ -2,7 +2,8 @@
  * The Quorum server under load: `startApp` on an HTTP server bound to 127.0.0.1 (with SvelteKit's
  * handler from `build/handler.js` when it exists, as in `src/prod-server.ts`; pass `--no-handler`
  * to skip it), SQLite in a temp directory (`--dir`, else a new one), and one session of `--rounds` single-choice questions
- * (untimed, no speed scoring, leaderboard on, names off).
+ * (`--time-limit` seconds or `none`, default 30 as in the host form; no speed scoring, leaderboard
+ * on, names off).
  *
  * Prints `{code, hostToken, port}` as one JSON line on stdout, then answers the orchestrator's
  * IPC requests (see `server-common.ts`). Run by `run.ts`; can also be run by hand with
@@ -20,6 +21,8 @@ import { argValue, hello, serveStats } from './server-common';
 import type { ServerReply, ServerRequest } from './lib';
 
 const rounds = Number(argValue('--rounds', '5'));
+const limitArg = argValue('--time-limit', '30');
+const timeLimit = limitArg === 'none' ? null : Number(limitArg);
 // The orchestrator passes --dir (and removes it, even after killing this process).
 const ownDir = !process.argv.includes('--dir');
 const dir = ownDir ? mkdtempSync(join(tmpdir(), 'quorum-bench-')) : argValue('--dir', '');
@@ -47,7 +50,7 @@ const items = Array.from({ length: rounds }, (_, i) => `q:${singles[i % singles.
 const { code, hostToken } = createSession(app.ctx, {
 	kitSlug,
 	items,
-	settings: { timeLimit: null, speedScoring: false, leaderboard: true, showNames: false }
+	settings: { timeLimit, speedScoring: false, leaderboard: true, showNames: false }
 });
 
 const adapter = app.realtime.io.of('/').adapter as unknown as {

@@ -121,6 +121,21 @@ describe('homework sessions', () => {
 			error: 'room_ended'
 		});
 	});
+	it('ends at the deadline after students have answered too', async () => {
+		// An answer must not disarm the deadline: the homework ends on time by itself.
+		const { code, hostToken } = newSession(
+			server,
+			{ mode: 'homework', timeLimit: null, deadline: Date.now() + 800 },
+			singles().map((q) => `q:${q.id}`)
+		);
+		const host = client(server.url);
+		expectOk(await call(host, 'host:attach', { code, hostToken }));
+		const a = client(server.url);
+		expectOk(await call(a, 'room:join', { code, nickname: 'Ada' }));
+		expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));
+		expectOk(await call(a, 'answer:submit', { code, item: 0, response: right(0) }));
+		await nextEvent(host, 'host:updated', (v) => v.phase === 'ended', 3000);
+	});
 });
 
 describe('review after a live session', () => {

@@ -1166,6 +1166,42 @@ describe('a consumed state (the live hub keeps only the latest)', () => {
 		]);
 	});
 
+	it('a batch of answers leaves the close timer alone unless one can move it', () => {
+		// Without extra time nobody's deadline is past the base one: an answer cannot bring the
+		// close forward, so the batch makes no timer decision (and never scans the room for one).
+		const s = started([q(SINGLE)], 3);
+		const pick = (id: string) =>
+			answer(id, 0, { type: 'single', choice: 1 }) as Extract<Command, { type: 'answer' }>;
+		const plain = step(s, { type: 'answers', list: [pick('s1'), pick('s2')] }, T0 + 2);
+		expect(plain.ok && types(plain.effects)).toEqual(['answerRecorded', 'answerRecorded']);
+		// The last one closes the question: that is a timer decision.
+		const last = step(plain.ok ? plain.state : s, { type: 'answers', list: [pick('s3')] }, T0 + 3);
+		expect(last.ok && last.state.core.phase).toBe('closed');
+		expect(last.ok && lastSchedule(last.effects)).toBeNull();
+		// Untimed: nothing to decide either.
+		const untimed = started([q(SINGLE)], 3, { timeLimit: null });
+		const u = step(untimed, { type: 'answers', list: [pick('s1')] }, T0 + 2);
+		expect(u.ok && scheduled(u.effects)).toEqual([]);
+	});
+
+	it('homework answers never touch the deadline timer', () => {
+		const deadline = T0 + 60_000;
+		const s = started([q(SINGLE), q(TRUEFALSE)], 2, {
+			mode: 'homework',
+			timeLimit: null,
+			deadline
+		});
+		const r = step(
+			s,
+			{
+				type: 'answers',
+				list: [answer('s1', 0, right(s, 0)) as Extract<Command, { type: 'answer' }>]
+			},
+			T0 + 5
+		);
+		expect(r.ok && types(r.effects)).toEqual(['answerRecorded', 'participantsChanged']);
+	});
+
 	it('sets participants in place, keeping counts, ranks and names exactly as a pure run would', () => {
 		// A seeded walk through joins, reconnects, answers, removals, extra time and reveals, applied
 		// once on copies and once in place; every derived figure must agree after every step.

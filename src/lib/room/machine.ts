@@ -275,27 +275,35 @@ function close(state: RoomState): StepResult {
  * After anything that can change who is pending: close on time, or (after an answer or a
  * removal only) when everyone connected has answered. Reconnections never close a question:
  * after a restart the first student back may well have answered already.
+ *
+ * `inBatch`: an answer inside a batch, which makes one timer decision at its end (see
+ * `answers`), so no `schedule` here. Nothing below scans the room unless it must: the latest
+ * deadline is looked for only once the base deadline has passed.
  */
 function closeIfDone(
 	state: RoomState,
 	effects: Effect[],
 	now: number,
-	allAnsweredCloses = false
+	allAnsweredCloses = false,
+	inBatch = false
 ): StepResult {
-	if (state.core.phase === 'open' && state.core.pausedAt === null) {
+	const { core } = state;
+	if (core.phase === 'open' && core.pausedAt === null) {
 		const everyone =
 			allAnsweredCloses &&
 			roster(state).connected > 0 &&
 			// Cheap necessary condition first; the exact scan runs only for the last answers.
 			answeredCount(state) >= roster(state).connected &&
 			pending(state).length === 0;
-		const at = closesAt(state);
+		// No one's time is up before the base deadline (extra time only adds to it).
+		const onTime = core.deadline !== null && now >= core.deadline;
+		const at = onTime ? closesAt(state) : null;
 		if (everyone || (at !== null && now >= at)) {
 			const closed = close(state);
 			if (closed.ok) return ok(closed.state, [...effects, ...closed.effects]);
 		}
 	}
-	return ok(state, [...effects, schedule(state)]);
+	return ok(state, inBatch ? effects : [...effects, schedule(state)]);
 }
 
 function openItem(state: RoomState, index: number, now: number): StepResult {
@@ -464,7 +472,13 @@ function credited(p: Participant, a: Answer | undefined): Participant {
  * Records made by the current step, which no earlier state has seen: safe to append to in place.
  * A burst of answers then copies an item's record once per batch instead of once per answer.
  */
-type Owned = Set<object>;
+/** Objects this step may change in place. */
+interface Owned {
+	has(o: object): boolean;
+	add(o: object): Owned;
+}
+/** The caller handed its state over: every object in it, and every one made here, is ours. */
+const EVERYTHING: Owned = { has: () => true, add: () => EVERYTHING };
 
 /** Answers per item record; kept in step with in-place appends to owned records. */
 const answerCounts = new WeakMap<object, number>();
@@ -486,25 +500,41 @@ function withAnswer(state: RoomState, entry: Answer, owned?: Owned): RoomState {
 
 function answers(state: RoomState, list: AnswerCommand[], now: number, owned: Owned): StepResult {
 	const effects: Effect[] = [];
+	const phase = state.core.phase;
 	let current = state;
-	// Not `current !== state`: an answer appended in place leaves the state object the same.
-	let recorded = false;
+	// One timer decision for the whole batch, and only if an answer can move the close: the
+	// timer stands at the latest deadline among those yet to answer, so only an answer from
+	// someone with more time than the base deadline (extra time, untimed) can bring it forward.
+	let retime = false;
 	list.forEach((cmd, seq) => {
-		const r = answer(current, cmd, now, owned);
+		const r = answer(current, cmd, now, owned, true);
 		if (!r.ok) return void effects.push({ type: 'answerRefused', seq, error: r.error });
 		current = r.state;
-		recorded = true;
 		for (const e of r.effects) {
-			if (e.type === 'answerRecorded') effects.push({ ...e, seq });
-			else if (e.type !== 'schedule') effects.push(e);
+			if (e.type === 'answerRecorded') {
+				effects.push({ type: 'answerRecorded', answer: e.answer, seq });
+				retime ||= extendsClose(current, e.answer.participantId);
+			} else if (e.type !== 'schedule') effects.push(e);
 		}
 	});
-	// One timer decision for the whole batch: the state it ended in.
-	if (recorded) effects.push(schedule(current));
+	if (retime || current.core.phase !== phase) effects.push(schedule(current));
 	return ok(current, effects);
 }
 
-function answer(state: RoomState, cmd: AnswerCommand, now: number, owned?: Owned): StepResult {
+/** Whether this student's own deadline lies past the base one (so their answer can move the close). */
+function extendsClose(state: RoomState, id: string): boolean {
+	const { core } = state;
+	if (core.deadline === null || isHomework(core)) return false;
+	return (state.participants[id]?.extraTime ?? 1) !== 1;
+}
+
+function answer(
+	state: RoomState,
+	cmd: AnswerCommand,
+	now: number,
+	owned?: Owned,
+	inBatch = false
+): StepResult {
 	const { core } = state;
 	const p = state.participants[cmd.participantId];
 	if (!p) return fail('not_participant');
@@ -529,7 +559,8 @@ function answer(state: RoomState, cmd: AnswerCommand, now: number, owned?: Owned
 		withAnswer(state, entry, owned),
 		[{ type: 'answerRecorded', answer: entry }],
 		now,
-		true
+		true,
+		inBatch
 	);
 }
 
@@ -589,13 +620,8 @@ function setParticipant(
  * What this step may change in place: nothing it was given, unless the caller hands the state
  * over (`consume`); then the participants object and every answers record.
  */
-function ownedBy(state: RoomState, consume: boolean): Owned {
-	const owned: Owned = new Set();
-	if (consume) {
-		owned.add(state.participants).add(state.answers);
-		for (const record of Object.values(state.answers)) owned.add(record);
-	}
-	return owned;
+function ownedBy(consume: boolean): Owned {
+	return consume ? EVERYTHING : new Set<object>();
 }
 
 export interface StepOptions {
@@ -618,7 +644,7 @@ export function step(
 	if (core.phase === 'ended' && cmd.type !== 'connect' && cmd.type !== 'disconnect')
 		return fail('room_ended');
 	if (isHomework(core) && TEACHER_PACED.has(cmd.type)) return fail('bad_phase');
-	const owned = ownedBy(state, opts.consume === true);
+	const owned = ownedBy(opts.consume === true);
 	switch (cmd.type) {
 		case 'join': {
 			if (core.locked) return fail('room_locked');

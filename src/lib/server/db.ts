@@ -53,6 +53,23 @@ export interface Repository {
 	close(): void;
 }
 
+/**
+ * Answers are keyed by (code, item, participant) and written one commit per turn of the event
+ * loop before each ack, so the table is that key's b-tree alone (WITHOUT ROWID): one page per
+ * insert instead of a rowid table plus its key index.
+ */
+const ANSWERS_COLUMNS = `
+	code TEXT NOT NULL,
+	item INTEGER NOT NULL,
+	participant_id TEXT NOT NULL,
+	response_json TEXT NOT NULL,
+	at INTEGER NOT NULL,
+	credit REAL,
+	points INTEGER NOT NULL,
+	status TEXT,
+	response_id TEXT,
+	PRIMARY KEY (code, item, participant_id)`;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS sessions (
 	code TEXT PRIMARY KEY,
@@ -78,17 +95,8 @@ CREATE TABLE IF NOT EXISTS participants (
 );
 CREATE INDEX IF NOT EXISTS participants_code ON participants(code);
 CREATE TABLE IF NOT EXISTS answers (
-	code TEXT NOT NULL,
-	item INTEGER NOT NULL,
-	participant_id TEXT NOT NULL,
-	response_json TEXT NOT NULL,
-	at INTEGER NOT NULL,
-	credit REAL,
-	points INTEGER NOT NULL,
-	status TEXT,
-	response_id TEXT,
-	PRIMARY KEY (code, item, participant_id)
-);
+${ANSWERS_COLUMNS}
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS upvotes (
 	code TEXT NOT NULL,
 	response_id TEXT NOT NULL,
@@ -97,13 +105,26 @@ CREATE TABLE IF NOT EXISTS upvotes (
 );
 `;
 
-/** Columns added after the first release, for databases created before them. */
+/** Changes since the first release, for databases created before them. */
 function migrate(db: Database.Database) {
 	const columns = (db.prepare('PRAGMA table_info(participants)').all() as { name: string }[]).map(
 		(c) => c.name
 	);
 	if (!columns.includes('progress'))
 		db.exec('ALTER TABLE participants ADD COLUMN progress INTEGER NOT NULL DEFAULT 0');
+	// Answers as a rowid table (before WITHOUT ROWID): copied over once, in one transaction.
+	const answers = db
+		.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'answers'")
+		.get() as { sql: string } | undefined;
+	if (answers && !/WITHOUT ROWID/i.test(answers.sql))
+		db.transaction(() => {
+			db.exec(`CREATE TABLE answers_keyed (${ANSWERS_COLUMNS}) WITHOUT ROWID`);
+			const cols =
+				'code, item, participant_id, response_json, at, credit, points, status, response_id';
+			db.exec(`INSERT INTO answers_keyed (${cols}) SELECT ${cols} FROM answers`);
+			db.exec('DROP TABLE answers');
+			db.exec('ALTER TABLE answers_keyed RENAME TO answers');
+		})();
 }
 
 export function dataDir(): string {

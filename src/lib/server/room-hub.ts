@@ -212,11 +212,10 @@ export class RoomHub {
 	}
 
 	private apply(code: string, queue: Queued[]) {
-		const answers = queue.filter((q) => q.cmd.type === 'answer');
-		const others = queue.filter((q) => q.cmd.type !== 'answer');
-		const list: { cmd: Command; persistExtra?: PersistExtra }[] = others.map(
-			({ cmd, persistExtra }) => ({ cmd, persistExtra })
-		);
+		const answers: Queued[] = [];
+		const others: Queued[] = [];
+		for (const q of queue) (q.cmd.type === 'answer' ? answers : others).push(q);
+		const list: { cmd: Command; persistExtra?: PersistExtra }[] = others.slice();
 		if (answers.length)
 			list.push({ cmd: { type: 'answers', list: answers.map((q) => q.cmd as AnswerCommand) } });
 		let results: Outcome[];
