@@ -18,6 +18,8 @@ export interface StartOptions {
 	clock?: () => number;
 	/** When sends to students are spread over turns of the event loop (tests make it small). */
 	spread?: Spread;
+	/** How long a logged answer may wait for its SQLite write (tests make it long). */
+	logFlushMs?: number;
 }
 
 export interface App {
@@ -28,7 +30,9 @@ export interface App {
 
 export function startApp(httpServer: HttpServer, options: StartOptions = {}): App {
 	const kits = createKitLibrary(options.kitsDir);
-	const repo = openDatabase(options.dbFile ?? join(dataDir(), 'quorum.db'));
+	const repo = openDatabase(options.dbFile ?? join(dataDir(), 'quorum.db'), {
+		logFlushMs: options.logFlushMs
+	});
 	const ctx = setContext({ kits, repo });
 	for (const b of kits.broken())
 		console.warn(`[quorum] kit "${b.slug}" not served:\n  ${b.errors.join('\n  ')}`);

@@ -1,7 +1,9 @@
 /**
  * The repository: all SQL lives here, behind plain functions, so that another backend can sit
  * beside it later. SQLite through better-sqlite3 (synchronous, so "written before acknowledged"
- * is simply "written before the ack line runs"), WAL journal, one file under QUORUM_DATA.
+ * is simply "written before the ack line runs"), WAL journal, one file under QUORUM_DATA. A live
+ * answer reaches SQLite through the answer log beside it (`<file>-answers`, see `answer-log.ts`):
+ * appended before the ack, written here with the next transaction or within 20 ms.
  *
  * Room state is stored in three parts: the session's core (phase, items, settings) as JSON,
  * participants as rows, answers as append-only rows. Answers are never rewritten except for an
@@ -9,6 +11,7 @@
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { AnswerLog, type LoggedAnswer } from './answer-log';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { join, resolve } from 'node:path';
@@ -34,11 +37,17 @@ export interface Repository {
 	/** For private review links: the participant and session a review key belongs to. */
 	findReview(reviewHash: string): { code: string; participantId: string } | null;
 	insertAnswer(code: string, a: Answer): void;
+	/**
+	 * Stores answers before returning without a commit of their own: appended to the answer log
+	 * (`answer-log.ts`), then written to SQLite by the next transaction or within
+	 * `LOG_FLUSH_MS`. Every read of answers (`loadSession`) sees them.
+	 */
+	logAnswers(code: string, answers: Answer[]): void;
 	setStatus(code: string, responseId: string, status: string): void;
 	insertUpvote(code: string, responseId: string, voterId: string): void;
 	/** Sessions whose core says a question or homework is open. */
 	openCodes(): string[];
-	/** Runs `fn` in one transaction. */
+	/** Runs `fn` in one transaction, after any logged answers not yet written. */
 	tx<T>(fn: () => T): T;
 	/** Who checkpoints the WAL: the worker thread, or commits on this thread (before the worker is up, or after it failed). */
 	checkpoints(): 'worker' | 'inline';
@@ -54,11 +63,11 @@ export interface Repository {
 }
 
 /**
- * Answers are keyed by (code, item, participant) and written one commit per turn of the event
- * loop before each ack, so the table is that key's b-tree alone (WITHOUT ROWID): one page per
- * insert instead of a rowid table plus its key index.
+ * Answers are keyed by (code, item, participant) and are most of what is written during a
+ * question, so the table is that key's b-tree alone (WITHOUT ROWID): one page per insert instead
+ * of a rowid table plus its key index.
  */
-const ANSWERS_COLUMNS = `
+const ANSWERS_DDL = `
 	code TEXT NOT NULL,
 	item INTEGER NOT NULL,
 	participant_id TEXT NOT NULL,
@@ -69,6 +78,9 @@ const ANSWERS_COLUMNS = `
 	status TEXT,
 	response_id TEXT,
 	PRIMARY KEY (code, item, participant_id)`;
+
+const ANSWER_COLUMNS =
+	'code, item, participant_id, response_json, at, credit, points, status, response_id';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS sessions (
@@ -95,7 +107,7 @@ CREATE TABLE IF NOT EXISTS participants (
 );
 CREATE INDEX IF NOT EXISTS participants_code ON participants(code);
 CREATE TABLE IF NOT EXISTS answers (
-${ANSWERS_COLUMNS}
+${ANSWERS_DDL}
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS upvotes (
 	code TEXT NOT NULL,
@@ -118,10 +130,10 @@ function migrate(db: Database.Database) {
 		.get() as { sql: string } | undefined;
 	if (answers && !/WITHOUT ROWID/i.test(answers.sql))
 		db.transaction(() => {
-			db.exec(`CREATE TABLE answers_keyed (${ANSWERS_COLUMNS}) WITHOUT ROWID`);
-			const cols =
-				'code, item, participant_id, response_json, at, credit, points, status, response_id';
-			db.exec(`INSERT INTO answers_keyed (${cols}) SELECT ${cols} FROM answers`);
+			db.exec(`CREATE TABLE answers_keyed (${ANSWERS_DDL}) WITHOUT ROWID`);
+			db.exec(
+				`INSERT INTO answers_keyed (${ANSWER_COLUMNS}) SELECT ${ANSWER_COLUMNS} FROM answers`
+			);
 			db.exec('DROP TABLE answers');
 			db.exec('ALTER TABLE answers_keyed RENAME TO answers');
 		})();
@@ -133,8 +145,9 @@ export function dataDir(): string {
 
 export function openDatabase(
 	file = join(dataDir(), 'quorum.db'),
-	options: { checkpointEveryMs?: number } = {}
+	options: { checkpointEveryMs?: number; logFlushMs?: number } = {}
 ): Repository {
+	const logFlushMs = options.logFlushMs ?? LOG_FLUSH_MS;
 	if (file !== ':memory:') mkdirSync(resolve(file, '..'), { recursive: true });
 	const db = new Database(file);
 	db.pragma('journal_mode = WAL');
@@ -147,6 +160,7 @@ export function openDatabase(
 	db.pragma('foreign_keys = ON');
 	db.exec(SCHEMA);
 	migrate(db);
+	const log = file === ':memory:' ? null : openAnswerLog(db, `${file}-answers`);
 
 	const q = {
 		exists: db.prepare('SELECT 1 FROM sessions WHERE code = ?'),
@@ -170,8 +184,7 @@ export function openDatabase(
 			'UPDATE participants SET review_hash = ? WHERE id = ? AND review_hash IS NULL'
 		),
 		insertAnswer: db.prepare(
-			`INSERT INTO answers (code, item, participant_id, response_json, at, credit, points, status, response_id)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+			`INSERT INTO answers (${ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 		),
 		answers: db.prepare('SELECT * FROM answers WHERE code = ?'),
 		setStatus: db.prepare('UPDATE answers SET status = ? WHERE code = ? AND response_id = ?'),
@@ -188,6 +201,37 @@ export function openDatabase(
 
 	const inTx = db.transaction((fn: () => unknown) => fn());
 
+	const insertAnswer = (code: string, a: Answer) => q.insertAnswer.run(answerRow(code, a));
+	/** Logged answers not yet in SQLite, oldest first. */
+	const pending: LoggedAnswer[] = [];
+	let flushTimer: ReturnType<typeof setTimeout> | null = null;
+	/** `fn` in a transaction that first writes the pending answers; the log empties after it. */
+	const tx = <T>(fn: () => T): T => {
+		const n = pending.length;
+		const out = inTx(() => {
+			for (let i = 0; i < n; i++) insertAnswer(pending[i]!.code, pending[i]!.answer);
+			return fn();
+		}) as T;
+		if (n) {
+			pending.splice(0, n);
+			if (!pending.length) log?.clear();
+		}
+		return out;
+	};
+	const flush = () => {
+		if (flushTimer) clearTimeout(flushTimer);
+		flushTimer = null;
+		if (!pending.length) return;
+		try {
+			tx(() => undefined);
+		} catch (e) {
+			// Still in the log, so nothing is lost; try again shortly.
+			console.error('[quorum] writing logged answers to the database failed', { error: e });
+			flushTimer = setTimeout(flush, LOG_RETRY_MS);
+			flushTimer.unref?.();
+		}
+	};
+
 	const participantParams = (code: string, p: Participant) => ({
 		...p,
 		code,
@@ -203,6 +247,7 @@ export function openDatabase(
 			q.insertSession.run(code, hostTokenHash, JSON.stringify(state.core), now, now);
 		},
 		loadSession(code) {
+			flush();
 			const row = q.session.get(code) as { host_token_hash: string; core_json: string } | undefined;
 			if (!row) return null;
 			const core = JSON.parse(row.core_json) as Core;
@@ -267,18 +312,20 @@ export function openDatabase(
 			const row = q.byReview.get(reviewHash) as { id: string; code: string } | undefined;
 			return row ? { code: row.code, participantId: row.id } : null;
 		},
-		insertAnswer(code, a) {
-			q.insertAnswer.run(
-				code,
-				a.item,
-				a.participantId,
-				JSON.stringify(a.response),
-				a.at,
-				a.credit,
-				a.points,
-				a.status ?? null,
-				a.responseId ?? null
-			);
+		insertAnswer,
+		logAnswers(code, answers) {
+			// In a transaction already, or no file to log to: write them with it.
+			if (!log || db.inTransaction) {
+				for (const a of answers) insertAnswer(code, a);
+				return;
+			}
+			const entries = answers.map((answer) => ({ code, answer }));
+			log.append(entries);
+			pending.push(...entries);
+			if (!flushTimer) {
+				flushTimer = setTimeout(flush, logFlushMs);
+				flushTimer.unref?.();
+			}
 		},
 		setStatus(code, responseId, status) {
 			q.setStatus.run(status, code, responseId);
@@ -288,7 +335,7 @@ export function openDatabase(
 		},
 		openCodes: () => (q.open.all() as { code: string }[]).map((r) => r.code),
 		// One wrapper for every transaction: `db.transaction(fn)` builds four new functions a call.
-		tx: <T>(fn: () => T): T => inTx(fn) as T,
+		tx,
 		listSessions(limit = 50) {
 			return (q.list.all(limit) as { code: string; core_json: string; players: number }[]).map(
 				(r) => {
@@ -306,10 +353,62 @@ export function openDatabase(
 		},
 		checkpoints: () => mode.current,
 		close: () => {
+			flush();
+			if (flushTimer) clearTimeout(flushTimer);
+			log?.close();
 			void checkpointer?.terminate();
 			db.close();
 		}
 	};
+}
+
+/** An answer as the `answers` table's columns (`ANSWER_COLUMNS`), in order. */
+const answerRow = (code: string, a: Answer) => [
+	code,
+	a.item,
+	a.participantId,
+	JSON.stringify(a.response),
+	a.at,
+	a.credit,
+	a.points,
+	a.status ?? null,
+	a.responseId ?? null
+];
+
+/** How long a logged answer may wait for its SQLite write (any transaction writes it sooner). */
+const LOG_FLUSH_MS = 20;
+const LOG_RETRY_MS = 1000;
+
+/**
+ * Opens the answer log beside the database. Answers a previous process logged but never wrote
+ * to SQLite (it stopped within `LOG_FLUSH_MS` of them) are written first, so nothing reads the
+ * database without them; a line cut short by a crash was never acked and is skipped.
+ */
+function openAnswerLog(db: Database.Database, file: string): AnswerLog {
+	const { log, left, unreadable } = AnswerLog.open(file);
+	try {
+		if (left.length) {
+			// Some may be in already (a stop between the commit and emptying the file).
+			const insert = db.prepare(
+				`INSERT OR IGNORE INTO answers (${ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+			);
+			db.transaction(() => {
+				for (const { code, answer } of left) insert.run(answerRow(code, answer));
+			})();
+		}
+		log.clear();
+	} catch (e) {
+		log.close();
+		throw e;
+	}
+	if (left.length || unreadable)
+		console.warn(
+			`[quorum] answer log: ${left.length} answer(s) from before the last stop written to the database` +
+				(unreadable
+					? `; ${unreadable} unreadable line(s) skipped (cut short, never acknowledged)`
+					: '')
+		);
+	return log;
 }
 
 /**

@@ -261,7 +261,7 @@ export function attachRealtime(
 			return { ok: true, data: null };
 		});
 
-		on(socket, 'answer:submit', AnswerSchema, async (p) => {
+		on(socket, 'answer:submit', AnswerSchema, (p) => {
 			const id = socket.data.participantId;
 			if (socket.data.role !== 'student' || socket.data.code !== p.code || !id)
 				return errorAck('not_joined');
@@ -270,7 +270,8 @@ export function attachRealtime(
 			const response = p.response;
 			if ((response.type === 'open' || response.type === 'wordcloud') && isAbusive(response.text))
 				return errorAck('text_blocked');
-			const r = await hub.submit(p.code, {
+			// Stored before the ack, at once (see `RoomHub.answer`).
+			const r = hub.answer(p.code, {
 				type: 'answer',
 				participantId: id,
 				item: p.item,

@@ -1,11 +1,12 @@
 /**
  * Live rooms in this process: loads a room from the database on first use, runs commands
- * through the pure machine, writes the effects in one transaction *before* the caller acks,
- * keeps the close timer, and pushes views to the right Socket.IO rooms.
+ * through the pure machine, stores the effects *before* the caller acks, keeps the close timer,
+ * and pushes views to the right Socket.IO rooms.
  *
- * Two queues keep a lecture hall responsive. Students' commands wait for the end of the current
- * event-loop turn and are applied together (`submit`); sends to students go out in order through
- * one outbox per room, in slices when the room is large (`toStudents`).
+ * What keeps a lecture hall responsive: an answer is applied at once and stored through the
+ * answer log, with no commit of its own (`answer`); joins, reconnects and disconnects wait for
+ * the end of the current event-loop turn and are written together (`submit`); sends to students
+ * go out in order through one outbox per room, in slices when the room is large (`toStudents`).
  *
  * Socket.IO rooms per session code: `<code>:s` (students), `<code>:h` (host), `<code>:v`
  * (projector), `<code>:p:<participantId>` (one student's tabs). Nothing is ever emitted to all
@@ -185,12 +186,45 @@ export class RoomHub {
 	}
 
 	/**
-	 * Queues a student's command (an answer, a join, a reconnect, a disconnect) for the end of
-	 * this turn of the event loop, where everything queued for the room is applied in one
-	 * transaction: answers as one batch for the machine, the rest one by one. Under a burst the
-	 * batches grow by themselves, so the cost per command falls as the load rises; alone, a
-	 * command waits only for the current turn to end. Every command is written before the promise
-	 * resolves.
+	 * A student's answer, applied at once and stored before this returns: appended to the answer
+	 * log when recording it is all the answer did (nearly always), else in one transaction with
+	 * what else it changed (it closed the question, or moved a homework score). No SQLite commit
+	 * stands between an answer and its ack, and nothing in it grows with the room.
+	 */
+	answer(code: string, cmd: AnswerCommand): Outcome {
+		const room = this.live.get(code);
+		if (!room) return { ok: false, error: 'bad_phase' };
+		// A batch of one: the machine then decides the timer only if the answer can move it.
+		const r = step(room.state, { type: 'answers', list: [cmd] }, this.clock(), { consume: true });
+		if (!r.ok) return r;
+		const refused = r.effects.find((e) => e.type === 'answerRefused');
+		// Refused: nothing was changed.
+		if (refused?.type === 'answerRefused') return { ok: false, error: refused.error };
+		try {
+			const recorded = r.effects.flatMap((e) => (e.type === 'answerRecorded' ? [e.answer] : []));
+			if (r.effects.every((e) => e.type === 'answerRecorded' || e.type === 'schedule'))
+				this.repo.logAnswers(code, recorded);
+			else this.repo.tx(() => this.persist(code, r.state, r.effects));
+		} catch (e) {
+			// Not stored: the room, changed in place, is reloaded from what was.
+			this.evict(code, room);
+			throw e;
+		}
+		room.state = r.state;
+		try {
+			this.react(code, room, r.effects);
+		} catch (e) {
+			console.error('[quorum] sending after an answer failed', { code, error: e });
+		}
+		return { ok: true, effects: r.effects };
+	}
+
+	/**
+	 * Queues a student's join, reconnect or disconnect for the end of this turn of the event loop,
+	 * where everything queued for the room is applied in one transaction. Under a flood (a class
+	 * joining, a Wi-Fi drop) the batches grow by themselves, so the cost per command falls as the
+	 * load rises; alone, a command waits only for the current turn to end. Every command is
+	 * written before the promise resolves.
 	 */
 	submit(code: string, cmd: Command, persistExtra?: PersistExtra): Promise<Outcome> {
 		return new Promise((resolve) => {
@@ -208,36 +242,15 @@ export class RoomHub {
 	private flush(code: string) {
 		const queue = this.queues.get(code) ?? [];
 		this.queues.delete(code);
-		this.apply(code, queue);
-	}
-
-	private apply(code: string, queue: Queued[]) {
-		const answers: Queued[] = [];
-		const others: Queued[] = [];
-		for (const q of queue) (q.cmd.type === 'answer' ? answers : others).push(q);
-		const list: { cmd: Command; persistExtra?: PersistExtra }[] = others.slice();
-		if (answers.length)
-			list.push({ cmd: { type: 'answers', list: answers.map((q) => q.cmd as AnswerCommand) } });
 		let results: Outcome[];
 		try {
-			results = this.runMany(code, list);
+			results = this.runMany(code, queue);
 		} catch (e) {
 			console.error('[quorum] batch failed', { code, error: e });
 			for (const q of queue) q.resolve({ ok: false, error: 'internal' });
 			return;
 		}
-		others.forEach((q, i) => q.resolve(results[i] ?? { ok: false, error: 'bad_phase' }));
-		if (!answers.length) return;
-		const batch = results[others.length];
-		const refused = new Map<number, RoomError | 'internal'>();
-		if (batch && !batch.ok) answers.forEach((_, i) => refused.set(i, batch.error));
-		else
-			for (const e of batch?.effects ?? [])
-				if (e.type === 'answerRefused') refused.set(e.seq, e.error);
-		answers.forEach((q, i) => {
-			const error = refused.get(i);
-			q.resolve(error ? { ok: false, error } : { ok: true, effects: [] });
-		});
+		queue.forEach((q, i) => q.resolve(results[i] ?? { ok: false, error: 'bad_phase' }));
 	}
 
 	private persist(code: string, state: RoomState, effects: Effect[]) {
