@@ -4,7 +4,7 @@
  * ack callback answered with `Ack<T>`. Payload schemas live here, shared by server and client.
  */
 import * as v from 'valibot';
-import type { HostView, MyView, PublicView, RosterRow, ScreenView } from './room/view';
+import type { HostView, MyAnswer, MyView, PublicView, RosterRow, ScreenView } from './room/view';
 
 export type Ack<T = null> = { ok: true; data: T } | { ok: false; error: string; message: string };
 
@@ -89,8 +89,12 @@ export interface ClientToServerEvents {
 	) => void;
 	/** Teacher: a command for the room (start, reveal, next, …). Acks once applied and sent to every student. */
 	'host:command': (p: { code: string; command: HostCommand }, ack: (r: Ack) => void) => void;
-	/** Student: answer the open item once. Acks after the answer is stored. */
-	'answer:submit': (p: AnswerPayload, ack: (r: Ack<MyView>) => void) => void;
+	/**
+	 * Student: answer the open item once. Acks after the answer is stored: live, with what it
+	 * changes in the student's own view (merge it into `me`); in homework, with the whole view
+	 * (answering is the reveal there).
+	 */
+	'answer:submit': (p: AnswerPayload, ack: (r: Ack<MyAnswer | MyView>) => void) => void;
 	/** Student, homework: move on to the next item once the current one is answered. */
 	'homework:advance': (p: { code: string }, ack: (r: Ack<MyView>) => void) => void;
 	/** Student: upvote someone else's open response once. */

@@ -12,6 +12,7 @@ import {
 } from './harness';
 import { buildReview } from '../../src/lib/server/review';
 import type { Kit } from '../../src/lib/kit/types';
+import type { MyView } from '../../src/lib/room/view';
 
 let server: TestServer;
 let kit: Kit;
@@ -68,7 +69,10 @@ describe('homework sessions', () => {
 		expect(resumed.me.hw?.reveal).toBeNull();
 		expect(JSON.stringify(resumed)).not.toContain(singles()[0]!.explanation.slice(0, 30));
 
-		const fed = expectOk(await call(a, 'answer:submit', { code, item: 0, response: right(0) }));
+		// Homework: answering is the reveal, so the ack is the whole view.
+		const fed = expectOk(
+			await call(a, 'answer:submit', { code, item: 0, response: right(0) })
+		) as MyView;
 		expect(fed.result).toMatchObject({ correct: true, points: 1000 });
 		expect(fed.hw?.reveal?.explanation).toBe(singles()[0]!.explanation);
 		expect(fed.hw?.reveal?.distribution).toBeNull();

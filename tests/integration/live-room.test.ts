@@ -167,7 +167,8 @@ describe('live room over real sockets', () => {
 				response: { type: 'single', choice: 0 }
 			})
 		);
-		expect(first.response).toEqual({ type: 'single', choice: 0 });
+		// Live: the ack carries what answering changed, nothing more.
+		expect(first).toEqual({ item: 0, response: { type: 'single', choice: 0 }, responseId: null });
 		expect(
 			await call(a!.socket, 'answer:submit', {
 				code,

@@ -11,7 +11,7 @@ import type {
 	Joined,
 	ServerToClientEvents
 } from '$lib/protocol';
-import type { HostView, MyView, PublicView, RosterRow, ScreenView } from '$lib/room/view';
+import type { HostView, MyAnswer, MyView, PublicView, RosterRow, ScreenView } from '$lib/room/view';
 import { mergeRoster } from './roster';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -134,9 +134,14 @@ export class StudentRoom {
 	async answer(item: number, response: unknown): Promise<string | null> {
 		if (!this.socket?.connected)
 			return 'You are offline. Your answer was not sent; try again when reconnected.';
-		const r = await emit<MyView>(this.socket, 'answer:submit', { code: this.code, item, response });
+		const r = await emit<MyAnswer | MyView>(this.socket, 'answer:submit', {
+			code: this.code,
+			item,
+			response
+		});
 		if (r.ok) {
-			this.me = r.data;
+			// Live: the changed fields; homework: the whole view.
+			if (this.me) this.me = { ...this.me, ...r.data };
 			return null;
 		}
 		return r.message;

@@ -113,6 +113,13 @@ export interface MyView {
 	hw: { item: PublicItem | null; reveal: QuestionReveal | null; done: boolean } | null;
 }
 
+/**
+ * What a live answer changes in the student's own view: the item, the response as they sent it,
+ * an open response's id. The ack to `answer:submit` carries this much (merged into `me` by the
+ * client); in homework, where answering is the reveal, it carries the whole `MyView`.
+ */
+export type MyAnswer = Pick<MyView, 'item' | 'response' | 'responseId'>;
+
 export interface HostView extends PublicView {
 	answered: number;
 	connected: number;
@@ -351,6 +358,28 @@ export function publicView(
  * One student's own view. `ranks` from `standings`; omitted in the lobby, where nobody has a rank
  * yet and a flood of joins must not rank the room once per join.
  */
+/** The response as the student sent it: ordering answers are stored in the kit's order. */
+function shownResponse(item: RoomItem | undefined, a: Answer | null): AnyResponse | null {
+	const response = a?.response ?? null;
+	if (response?.type === 'ordering' && item?.kind === 'question' && item.perm) {
+		const perm = item.perm;
+		return { type: 'ordering', order: response.order.map((k) => perm.indexOf(k)) };
+	}
+	return response;
+}
+
+/** A student's answer to the current live item, as the ack to their answer carries it. */
+export function myAnswer(state: RoomState, id: string): MyAnswer | null {
+	const item = state.core.current;
+	const a = state.answers[item]?.[id] ?? null;
+	if (!a) return null;
+	return {
+		item,
+		response: shownResponse(state.core.items[item], a),
+		responseId: a.responseId ?? null
+	};
+}
+
 export function myView(state: RoomState, id: string, ranks?: Map<string, number>): MyView | null {
 	const table = ranks ?? (state.core.phase === 'lobby' ? null : standings(state).ranks);
 	const p = state.participants[id];
@@ -364,12 +393,6 @@ export function myView(state: RoomState, id: string, ranks?: Map<string, number>
 	const revealed = homework
 		? a !== null
 		: core.phase === 'revealed' || core.phase === 'leaderboard';
-	let response = a?.response ?? null;
-	// Ordering answers are stored in the kit's order; hand back what the student placed.
-	if (response?.type === 'ordering' && item?.kind === 'question' && item.perm) {
-		const perm = item.perm;
-		response = { type: 'ordering', order: response.order.map((k) => perm.indexOf(k)) };
-	}
 	return {
 		id: p.id,
 		nickname: p.nickname,
@@ -380,7 +403,7 @@ export function myView(state: RoomState, id: string, ranks?: Map<string, number>
 		of: table ? table.size : activeCount(state),
 		extraTime: p.extraTime,
 		deadline: core.phase === 'open' ? deadlineFor(core, p) : null,
-		response,
+		response: shownResponse(item, a),
 		result:
 			revealed && item?.kind === 'question'
 				? { correct: a?.credit === 1, credit: a?.credit ?? 0, points: a?.points ?? 0 }

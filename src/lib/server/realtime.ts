@@ -20,8 +20,8 @@ import {
 	type ClientToServerEvents,
 	type ServerToClientEvents
 } from '../protocol';
-import { participantCount } from '../room/machine';
-import { hostView, myView, publicView, rosterRows, screenView } from '../room/view';
+import { isHomework, participantCount } from '../room/machine';
+import { hostView, myAnswer, myView, publicView, rosterRows, screenView } from '../room/view';
 import type { AppContext } from './context';
 import { RoomHub, rooms, type Outcome, type Spread } from './room-hub';
 import { hashToken, newId, newToken, reviewKeyFor, sameSecret } from './tokens';
@@ -279,8 +279,9 @@ export function attachRealtime(
 				responseId: response.type === 'open' ? newId() : undefined
 			});
 			if (!r.ok) return errorAck(r.error);
-			const me = myView(room.state, id);
-			return me ? { ok: true, data: me } : errorAck('internal');
+			// Live, the ack carries only what answering changed: a small frame, quickly made.
+			const mine = isHomework(room.state.core) ? myView(room.state, id) : myAnswer(room.state, id);
+			return mine ? { ok: true, data: mine } : errorAck('internal');
 		});
 
 		on(socket, 'homework:advance', WatchSchema, (p) => {
