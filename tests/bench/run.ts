@@ -4,13 +4,15 @@
  *   npm run bench -- [--students N=2000] [--rounds R=5] [--spread ms=2000] [--json]
  *                    [--time-limit S=30|none]
  *                    [--workers K] [--concurrency C=50] [--profile] [--no-handler]
- *                    [--only ours|baseline] [--repeat K=1] [--profile-phases] [--out file.json]
+ *                    [--only ours|baseline] [--repeat K=3] [--profile-phases] [--out file.json]
  *
  * --json prints one JSON object on stdout (use `npm run -s bench -- --json`, or npm's banner comes
  * first); --out also writes that object to a file, next to the table.
  *
  * --repeat K runs Quorum and the baseline K times each, alternately, and reports the median of
- * every figure (lost and duplicated answers are summed): useful on a shared or noisy machine.
+ * every figure (lost and duplicated answers are summed). The default is 3: on a small shared
+ * machine one run of the bare baseline's answer round trip moves by a quarter from run to run
+ * (0.18–0.23 ms at p50 here), which alone can swing a ratio by 0.3; `--repeat 1` is one quick run.
  *
  * For each target (Quorum first, then the baseline; one at a time, so they never share the CPU)
  * it starts the server in its own process (`server.ts`: `startApp` + SQLite in a temp dir + one
@@ -114,7 +116,7 @@ const opts = {
 	profile: process.argv.includes('--profile'),
 	noHandler: process.argv.includes('--no-handler'),
 	only: option('--only') as 'ours' | 'baseline' | undefined,
-	repeat: intOption('--repeat', 1, 1),
+	repeat: intOption('--repeat', 3, 1),
 	profilePhases: process.argv.includes('--profile-phases'),
 	out: option('--out')
 };

@@ -22,6 +22,8 @@ describe('npm run bench, smoke run', () => {
 				'2',
 				'--spread',
 				'300',
+				'--repeat',
+				'1',
 				'--no-handler',
 				'--json'
 			],
