@@ -4,7 +4,7 @@
  * real server in that moment, cut a line short, and hold the log from two places at once.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -39,6 +39,21 @@ function stored(file: string, code: string) {
 	}
 }
 
+/** `fixtures/doomed-server.ts` on this database file: a real server in a process to kill. */
+function startDoomed(file: string) {
+	const child = spawn(
+		process.execPath,
+		['--import', 'tsx', 'tests/integration/fixtures/doomed-server.ts', file],
+		{ stdio: ['ignore', 'pipe', 'inherit'] }
+	);
+	const exited = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_c, s) => r(s)));
+	const hello = new Promise<{ url: string; code: string; hostToken: string }>((resolve, reject) => {
+		child.once('exit', () => reject(new Error('the server exited before listening')));
+		createInterface({ input: child.stdout! }).once('line', (l) => resolve(JSON.parse(l)));
+	});
+	return { process: child, exited, hello };
+}
+
 const answer = (participantId: string, extra: Partial<Answer> = {}): Answer => ({
 	participantId,
 	item: 0,
@@ -52,19 +67,11 @@ const answer = (participantId: string, extra: Partial<Answer> = {}): Answer => (
 describe('the answer log', () => {
 	it('keeps an acked answer when the server is killed before writing it to SQLite', async () => {
 		const file = tempDb();
-		const child = spawn(
-			process.execPath,
-			['--import', 'tsx', 'tests/integration/fixtures/doomed-server.ts', file],
-			{ stdio: ['ignore', 'pipe', 'inherit'] }
-		);
-		const exited = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_c, s) => r(s)));
+		const doomed = startDoomed(file);
+		const child = doomed.process;
+		const exited = doomed.exited;
 		try {
-			const hello = await new Promise<{ url: string; code: string; hostToken: string }>(
-				(resolve, reject) => {
-					child.once('exit', () => reject(new Error('the server exited before listening')));
-					createInterface({ input: child.stdout! }).once('line', (l) => resolve(JSON.parse(l)));
-				}
-			);
+			const hello = await doomed.hello;
 			const { url, code, hostToken } = hello;
 			const host = client(url);
 			expectOk(await call(host, 'host:attach', { code, hostToken }));
@@ -116,7 +123,6 @@ describe('the answer log', () => {
 		repo.close();
 		expect(stored(file, 'ABCDEF').map((r) => r.participant_id)).toEqual(['p1']);
 		expect(readFileSync(`${file}-answers`, 'utf8')).toBe('');
-		expect(existsSync(`${file}-answers.lock`)).toBe(false);
 	});
 
 	it('writes logged answers before any other write and any read of the session', () => {
@@ -143,6 +149,28 @@ describe('the answer log', () => {
 		}
 	});
 
+	it('loads no session while acked answers cannot be written, and keeps them for later', () => {
+		const file = tempDb();
+		const repo = openDatabase(file, { checkpointEveryMs: 600_000, logFlushMs: 3_600_000 });
+		try {
+			// The database refuses answers for a while (a full disk, say).
+			const other = new Database(file);
+			other.exec(
+				"CREATE TRIGGER refuse BEFORE INSERT ON answers BEGIN SELECT RAISE(ABORT, 'full'); END"
+			);
+			repo.logAnswers('ABCDEF', [answer('p1')]);
+			expect(() => repo.loadSession('ABCDEF')).toThrow(/could not be written/);
+			expect(() => repo.tx(() => undefined)).toThrow(/full/);
+			// Back to normal: the answer goes in with the next write, once.
+			other.exec('DROP TRIGGER refuse');
+			other.close();
+			expect(repo.loadSession('ABCDEF')).toBeNull();
+			expect(stored(file, 'ABCDEF').map((r) => r.participant_id)).toEqual(['p1']);
+		} finally {
+			repo.close();
+		}
+	});
+
 	it('writes them within the flush delay on its own', async () => {
 		const file = tempDb();
 		const repo = openDatabase(file, { checkpointEveryMs: 600_000, logFlushMs: 20 });
@@ -156,18 +184,25 @@ describe('the answer log', () => {
 		}
 	});
 
-	it('is held by one server at a time; a dead holder’s lock is taken over', () => {
+	it('is held by one server at a time, and let go when that server dies', async () => {
 		const file = tempDb();
+		// Twice in one process: refused.
 		const repo = openDatabase(file, { checkpointEveryMs: 600_000 });
-		expect(() => openDatabase(file, { checkpointEveryMs: 600_000 })).toThrow(/open already/);
-		repo.close();
-		// A lock left by a process that is gone (pid 2^22 + 1 is above Linux's pid_max default).
-		writeFileSync(`${file}-answers.lock`, String(2 ** 22 + 1));
-		openDatabase(file, { checkpointEveryMs: 600_000 }).close();
-		// A live process's lock (this test runner's parent) is respected.
-		writeFileSync(`${file}-answers.lock`, String(process.ppid));
 		expect(() => openDatabase(file, { checkpointEveryMs: 600_000 })).toThrow(
 			/another Quorum server/
 		);
+		repo.close();
+		// A server in another process holds it until it is killed; then it is free at once.
+		const child = startDoomed(file);
+		try {
+			await child.hello;
+			expect(() => openDatabase(file, { checkpointEveryMs: 600_000 })).toThrow(
+				/another Quorum server/
+			);
+		} finally {
+			child.process.kill('SIGKILL');
+		}
+		await child.exited;
+		openDatabase(file, { checkpointEveryMs: 600_000 }).close();
 	});
 });

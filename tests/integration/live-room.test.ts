@@ -168,7 +168,19 @@ describe('live room over real sockets', () => {
 			})
 		);
 		// Live: the ack carries what answering changed, nothing more.
-		expect(first).toEqual({ item: 0, response: { type: 'single', choice: 0 }, responseId: null });
+		expect(first).toMatchObject({
+			item: 0,
+			response: { type: 'single', choice: 0 },
+			responseId: null,
+			result: null
+		});
+		expect(Object.keys(first).sort()).toEqual([
+			'deadline',
+			'item',
+			'response',
+			'responseId',
+			'result'
+		]);
 		expect(
 			await call(a!.socket, 'answer:submit', {
 				code,

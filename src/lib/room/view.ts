@@ -115,10 +115,11 @@ export interface MyView {
 
 /**
  * What a live answer changes in the student's own view: the item, the response as they sent it,
- * an open response's id. The ack to `answer:submit` carries this much (merged into `me` by the
+ * an open response's id, no result yet (that comes at the reveal), and their own deadline for
+ * this item (a student who did not answer the last one still holds its result). The ack to `answer:submit` carries this much (merged into `me` by the
  * client); in homework, where answering is the reveal, it carries the whole `MyView`.
  */
-export type MyAnswer = Pick<MyView, 'item' | 'response' | 'responseId'>;
+export type MyAnswer = Pick<MyView, 'item' | 'response' | 'responseId' | 'result' | 'deadline'>;
 
 export interface HostView extends PublicView {
 	answered: number;
@@ -373,10 +374,13 @@ export function myAnswer(state: RoomState, id: string): MyAnswer | null {
 	const item = state.core.current;
 	const a = state.answers[item]?.[id] ?? null;
 	if (!a) return null;
+	const p = state.participants[id];
 	return {
 		item,
 		response: shownResponse(state.core.items[item], a),
-		responseId: a.responseId ?? null
+		responseId: a.responseId ?? null,
+		result: null,
+		deadline: p && state.core.phase === 'open' ? deadlineFor(state.core, p) : null
 	};
 }
 

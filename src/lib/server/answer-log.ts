@@ -12,20 +12,13 @@
  * One line per answer: `{"c": code, "a": Answer}`. A line cut short (the process died inside a
  * write) was never acked and is skipped when read back.
  *
- * One server process per database file: the log is held through `<file>.lock` (the holder's
- * pid), and a second process is refused instead of replaying and emptying a live log. A lock
- * left by a process that died is taken over.
+ * One server process per database file: the log is held through `<file>.lock`, a SQLite file
+ * on which the holder keeps an exclusive lock (`locking_mode = EXCLUSIVE`). The kernel drops it
+ * when the holder dies, however it dies, so a restart after a crash takes it at once, and a
+ * second server (or a second open in this process) is refused instead of emptying a live log.
  */
-import {
-	closeSync,
-	fstatSync,
-	ftruncateSync,
-	openSync,
-	readFileSync,
-	unlinkSync,
-	writeFileSync,
-	writeSync
-} from 'node:fs';
+import Database from 'better-sqlite3';
+import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { Answer } from '../room/types';
 
 export interface LoggedAnswer {
@@ -37,23 +30,24 @@ export class AnswerLog {
 	private fd: number;
 	/** Bytes in the file: a failed append is cut back to this, so no later line is glued to it. */
 	private size: number;
+	/** A failed append could not be cut back: nothing more is appended (callers commit instead). */
+	broken = false;
 
 	private constructor(
 		readonly file: string,
-		private lockFile: string
+		private lock: Database.Database
 	) {
 		this.fd = openSync(file, 'a');
 		this.size = fstatSync(this.fd).size;
 	}
 
 	/**
-	 * Takes the log (refused while another live process holds it), with what a previous process
-	 * left in it: answers it logged but never wrote to the database, and how many lines could
-	 * not be read. Write those to the database, then `clear()`.
+	 * Takes the log (refused while another server holds it), with what a previous process left
+	 * in it: answers it logged but never wrote to the database, and how many lines could not be
+	 * read. Write those to the database, then `clear()`.
 	 */
 	static open(file: string): { log: AnswerLog; left: LoggedAnswer[]; unreadable: number } {
-		const lockFile = `${file}.lock`;
-		lock(lockFile);
+		const lock = takeLock(`${file}.lock`);
 		const left: LoggedAnswer[] = [];
 		let unreadable = 0;
 		let text = '';
@@ -72,11 +66,17 @@ export class AnswerLog {
 				unreadable += 1;
 			}
 		}
-		return { log: new AnswerLog(file, lockFile), left, unreadable };
+		try {
+			return { log: new AnswerLog(file, lock), left, unreadable };
+		} catch (e) {
+			lock.close();
+			throw e;
+		}
 	}
 
 	/** Appends answers in one write. Throws if they could not all be written (nothing kept). */
 	append(entries: LoggedAnswer[]): void {
+		if (this.broken) throw new Error(`${this.file}: not appending after a failed write`);
 		let text = '';
 		for (const e of entries) text += JSON.stringify({ c: e.code, a: e.answer }) + '\n';
 		const bytes = Buffer.from(text);
@@ -87,7 +87,8 @@ export class AnswerLog {
 			try {
 				ftruncateSync(this.fd, this.size);
 			} catch {
-				// The write failed already; a torn line is skipped when read back.
+				// A torn line stays: the next one would be glued to it, so append no more.
+				this.broken = true;
 			}
 			throw e;
 		}
@@ -101,44 +102,31 @@ export class AnswerLog {
 		this.size = 0;
 	}
 
-	/** Closes the file and lets go of it (call after writing everything to the database). */
+	/** Closes the file and lets go of it (after writing everything to the database). */
 	close(): void {
 		closeSync(this.fd);
-		try {
-			unlinkSync(this.lockFile);
-		} catch {
-			// Already gone.
-		}
+		this.lock.close();
 	}
 }
 
-/** Creates the lock file with this pid, taking over one whose process is gone. */
-function lock(lockFile: string) {
-	for (let attempt = 0; attempt < 2; attempt++) {
-		try {
-			writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
-			return;
-		} catch (e) {
-			if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-		}
-		const holder = Number(readFileSync(lockFile, 'utf8').trim());
-		if (holder > 0 && alive(holder))
-			throw new Error(
-				holder === process.pid
-					? `${lockFile}: this process has the database open already`
-					: `${lockFile}: another Quorum server (pid ${holder}) is using this database`
-			);
-		unlinkSync(lockFile);
-	}
-	throw new Error(`${lockFile}: could not take the lock`);
-}
-
-function alive(pid: number): boolean {
+/** An exclusive lock on a small SQLite file, held by this connection until it closes. */
+function takeLock(lockFile: string): Database.Database {
+	const db = new Database(lockFile, { timeout: 0 });
 	try {
-		process.kill(pid, 0);
-		return true;
+		db.pragma('locking_mode = EXCLUSIVE');
+		db.pragma('journal_mode = MEMORY');
+		// The first write takes the exclusive lock; in this mode it is never given back.
+		db.exec(
+			`BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS holder (pid INTEGER);
+			 DELETE FROM holder; INSERT INTO holder VALUES (${process.pid}); COMMIT;`
+		);
+		return db;
 	} catch (e) {
-		// EPERM: it exists, under another user.
-		return (e as NodeJS.ErrnoException).code === 'EPERM';
+		db.close();
+		if ((e as { code?: string }).code === 'SQLITE_BUSY')
+			throw new Error(
+				`${lockFile}: another Quorum server is using this database (one server per database file)`
+			);
+		throw e;
 	}
 }

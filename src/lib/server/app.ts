@@ -6,7 +6,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
 import { setContext, type AppContext } from './context';
-import { dataDir, openDatabase } from './db';
+import { dataDir, openDatabase, type Repository } from './db';
 import { createKitLibrary } from './kit/registry';
 import { attachRealtime, type Realtime } from './realtime';
 import type { Spread } from './room-hub';
@@ -20,6 +20,11 @@ export interface StartOptions {
 	spread?: Spread;
 	/** How long a logged answer may wait for its SQLite write (tests make it long). */
 	logFlushMs?: number;
+	/**
+	 * A database opened by the caller, left open by `close()`: the dev server keeps one across
+	 * its restarts (it builds the new server before closing the old one).
+	 */
+	repo?: Repository;
 }
 
 export interface App {
@@ -30,9 +35,11 @@ export interface App {
 
 export function startApp(httpServer: HttpServer, options: StartOptions = {}): App {
 	const kits = createKitLibrary(options.kitsDir);
-	const repo = openDatabase(options.dbFile ?? join(dataDir(), 'quorum.db'), {
-		logFlushMs: options.logFlushMs
-	});
+	const repo =
+		options.repo ??
+		openDatabase(options.dbFile ?? join(dataDir(), 'quorum.db'), {
+			logFlushMs: options.logFlushMs
+		});
 	const ctx = setContext({ kits, repo });
 	for (const b of kits.broken())
 		console.warn(`[quorum] kit "${b.slug}" not served:\n  ${b.errors.join('\n  ')}`);
@@ -48,7 +55,7 @@ export function startApp(httpServer: HttpServer, options: StartOptions = {}): Ap
 		async close() {
 			unwatch();
 			await realtime.close();
-			repo.close();
+			if (!options.repo) repo.close();
 		}
 	};
 }

@@ -82,6 +82,9 @@ const ANSWERS_DDL = `
 const ANSWER_COLUMNS =
 	'code, item, participant_id, response_json, at, credit, points, status, response_id';
 
+/** An answer unless it is stored already (logged answers: replayed, or written by a flush). */
+const KEEP_ANSWER = `INSERT OR IGNORE INTO answers (${ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS sessions (
 	code TEXT PRIMARY KEY,
@@ -186,6 +189,7 @@ export function openDatabase(
 		insertAnswer: db.prepare(
 			`INSERT INTO answers (${ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 		),
+		keepAnswer: db.prepare(KEEP_ANSWER),
 		answers: db.prepare('SELECT * FROM answers WHERE code = ?'),
 		setStatus: db.prepare('UPDATE answers SET status = ? WHERE code = ? AND response_id = ?'),
 		insertUpvote: db.prepare('INSERT INTO upvotes (code, response_id, voter_id) VALUES (?, ?, ?)'),
@@ -209,12 +213,27 @@ export function openDatabase(
 	const tx = <T>(fn: () => T): T => {
 		const n = pending.length;
 		const out = inTx(() => {
-			for (let i = 0; i < n; i++) insertAnswer(pending[i]!.code, pending[i]!.answer);
+			for (let i = 0; i < n; i++) {
+				const { code, answer } = pending[i]!;
+				// Never twice (the machine refuses a second answer); if it were, keep the first
+				// and say so rather than fail every later transaction.
+				if (q.keepAnswer.run(answerRow(code, answer)).changes === 0)
+					console.error('[quorum] a logged answer was in the database already', {
+						code,
+						participantId: answer.participantId,
+						item: answer.item
+					});
+			}
 			return fn();
 		}) as T;
 		if (n) {
 			pending.splice(0, n);
-			if (!pending.length) log?.clear();
+			try {
+				if (!pending.length) log?.clear();
+			} catch (e) {
+				// Committed all the same; what stays in the log is skipped when replayed.
+				console.error('[quorum] emptying the answer log failed', { error: e });
+			}
 		}
 		return out;
 	};
@@ -248,6 +267,9 @@ export function openDatabase(
 		},
 		loadSession(code) {
 			flush();
+			// Never a room without answers already acked: fail until they are written.
+			if (pending.length)
+				throw new Error('answers are logged but could not be written to the database yet');
 			const row = q.session.get(code) as { host_token_hash: string; core_json: string } | undefined;
 			if (!row) return null;
 			const core = JSON.parse(row.core_json) as Core;
@@ -314,9 +336,15 @@ export function openDatabase(
 		},
 		insertAnswer,
 		logAnswers(code, answers) {
-			// In a transaction already, or no file to log to: write them with it.
-			if (!log || db.inTransaction) {
+			// In a transaction already: written with it. No log to write to: a transaction now.
+			if (db.inTransaction) {
 				for (const a of answers) insertAnswer(code, a);
+				return;
+			}
+			if (!log || log.broken) {
+				tx(() => {
+					for (const a of answers) insertAnswer(code, a);
+				});
 				return;
 			}
 			const entries = answers.map((answer) => ({ code, answer }));
@@ -389,9 +417,7 @@ function openAnswerLog(db: Database.Database, file: string): AnswerLog {
 	try {
 		if (left.length) {
 			// Some may be in already (a stop between the commit and emptying the file).
-			const insert = db.prepare(
-				`INSERT OR IGNORE INTO answers (${ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
-			);
+			const insert = db.prepare(KEEP_ANSWER);
 			db.transaction(() => {
 				for (const { code, answer } of left) insert.run(answerRow(code, answer));
 			})();
