@@ -61,6 +61,8 @@ const profanity = new RegExpMatcher({
 });
 export const isAbusive = (text: string) => profanity.hasMatch(text);
 
+const ignore = () => {};
+
 export interface Realtime {
 	io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 	hub: RoomHub;
@@ -94,22 +96,23 @@ export function attachRealtime(
 		schema: v.GenericSchema<unknown, P>,
 		handler: (p: P) => Ack<T> | Promise<Ack<T>>
 	) {
+		// Nothing is allocated per message beyond what the handler needs: this runs for every answer.
+		const failed = (reply: (r: Ack<T>) => void, e: unknown) => {
+			console.error(`[quorum] ${event} failed`, { code: socket.data.code, error: e });
+			reply(errorAck('internal'));
+		};
 		socket.on(event, (payload: unknown, ack: unknown) => {
-			const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => {};
+			const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : ignore;
 			// The teacher's controls hold the secret and may moderate in bursts; everyone else is limited.
 			if (socket.data.role !== 'host' && !bucket(socket)) return reply(errorAck('rate_limited'));
 			const parsed = v.safeParse(schema, payload);
 			if (!parsed.success) return reply(errorAck('invalid_payload'));
-			const failed = (e: unknown) => {
-				console.error(`[quorum] ${event} failed`, { code: socket.data.code, error: e });
-				reply(errorAck('internal'));
-			};
 			try {
 				const result = handler(parsed.output);
-				if (result instanceof Promise) result.then(reply, failed);
+				if (result instanceof Promise) result.then(reply, (e: unknown) => failed(reply, e));
 				else reply(result);
 			} catch (e) {
-				failed(e);
+				failed(reply, e);
 			}
 		});
 	}
