@@ -116,6 +116,12 @@ export interface ServerToClientEvents {
 	 * that changed (joins, answers, connections, points). Merge them by id; new ids go last.
 	 */
 	'host:roster': (rows: RosterRow[]) => void;
+	/**
+	 * To the teacher's controls, with or before the `host:updated` it belongs to: students who
+	 * answered `item` since the last update (their rows' `answeredItem` becomes `item`). During a
+	 * question nearly every change is this one, so it travels as ids, not rows.
+	 */
+	'host:answered': (p: { item: number; ids: string[] }) => void;
 	/** To the projector, throttled while answers arrive. */
 	'screen:updated': (view: ScreenView) => void;
 	/** To a student the teacher removed; the client forgets its token. */

@@ -1,4 +1,4 @@
-import { mergeRoster } from '../../src/lib/client/roster';
+import { markAnswered, mergeRoster } from '../../src/lib/client/roster';
 import { hashToken } from '../../src/lib/server/tokens';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import {
@@ -68,9 +68,14 @@ describe('live room over real sockets', () => {
 		// The controls keep the roster from the attach reply plus each batch of changed rows.
 		let roster = hostView.roster;
 		let rowsSent = 0;
+		let answeredSent = 0;
 		host.on('host:roster', (rows) => {
 			rowsSent += rows.length;
 			roster = mergeRoster(roster, rows);
+		});
+		host.on('host:answered', ({ item, ids }) => {
+			answeredSent += ids.length;
+			roster = markAnswered(roster, item, ids);
 		});
 		const screen = client(server.url);
 		expectOk(await call(screen, 'screen:watch', { code, key: hashToken(hostToken) }));
@@ -120,11 +125,14 @@ describe('live room over real sockets', () => {
 		const final = await ended;
 		await hostEnded;
 		// Merged changes give the same roster as a fresh attach, for far fewer rows than a whole
-		// roster per update (30 joins, then per question 30 answers and 30 new scores).
+		// roster per update: 30 joins, then per question 30 new scores as rows and at most 30
+		// answers as ids.
 		const fresh = expectOk(await call(client(server.url), 'host:attach', { code, hostToken }));
 		expect(roster).toEqual(fresh.roster);
 		expect(roster.every((r) => r.correct === questions.length)).toBe(true);
-		expect(rowsSent).toBeLessThanOrEqual(30 + questions.length * 60);
+		expect(rowsSent).toBeLessThanOrEqual(30 + questions.length * 30);
+		expect(answeredSent).toBeGreaterThan(0);
+		expect(answeredSent).toBeLessThanOrEqual(questions.length * 30);
 		expect(final.podium?.length).toBe(3);
 		expect(final.summary?.every((s) => s.correctShare === 1)).toBe(true);
 

@@ -12,7 +12,7 @@ import type {
 	ServerToClientEvents
 } from '$lib/protocol';
 import type { HostView, MyAnswer, MyView, PublicView, RosterRow, ScreenView } from '$lib/room/view';
-import { mergeRoster } from './roster';
+import { markAnswered, mergeRoster } from './roster';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type Link = 'connecting' | 'online' | 'offline';
@@ -211,6 +211,10 @@ export class HostRoom {
 		socket.on('disconnect', () => (this.link = 'offline'));
 		socket.on('host:updated', (v) => this.set(v));
 		socket.on('host:roster', (rows) => (this.roster = mergeRoster(this.roster, rows)));
+		socket.on(
+			'host:answered',
+			({ item, ids }) => (this.roster = markAnswered(this.roster, item, ids))
+		);
 		return () => socket.disconnect();
 	}
 

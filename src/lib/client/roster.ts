@@ -20,3 +20,13 @@ export function mergeRoster(
 	}
 	return next;
 }
+
+/** The roster after a `host:answered` update: these students' rows now show `item` answered. */
+export function markAnswered(
+	rows: readonly RosterRow[],
+	item: number,
+	ids: readonly string[]
+): RosterRow[] {
+	const answered = new Set(ids);
+	return rows.map((r) => (answered.has(r.id) ? { ...r, answeredItem: item } : r));
+}

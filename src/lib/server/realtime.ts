@@ -63,6 +63,12 @@ export const isAbusive = (text: string) => profanity.hasMatch(text);
 
 const ignore = () => {};
 
+/** A handler threw: logged, and the client told `internal`. */
+function failed<T>(event: string, socket: QSocket, reply: (r: Ack<T>) => void, e: unknown) {
+	console.error(`[quorum] ${event} failed`, { code: socket.data.code, error: e });
+	reply(errorAck('internal'));
+}
+
 export interface Realtime {
 	io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 	hub: RoomHub;
@@ -96,11 +102,6 @@ export function attachRealtime(
 		schema: v.GenericSchema<unknown, P>,
 		handler: (p: P) => Ack<T> | Promise<Ack<T>>
 	) {
-		// Nothing is allocated per message beyond what the handler needs: this runs for every answer.
-		const failed = (reply: (r: Ack<T>) => void, e: unknown) => {
-			console.error(`[quorum] ${event} failed`, { code: socket.data.code, error: e });
-			reply(errorAck('internal'));
-		};
 		socket.on(event, (payload: unknown, ack: unknown) => {
 			const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : ignore;
 			// The teacher's controls hold the secret and may moderate in bursts; everyone else is limited.
@@ -109,10 +110,11 @@ export function attachRealtime(
 			if (!parsed.success) return reply(errorAck('invalid_payload'));
 			try {
 				const result = handler(parsed.output);
-				if (result instanceof Promise) result.then(reply, (e: unknown) => failed(reply, e));
+				if (result instanceof Promise)
+					result.then(reply, (e: unknown) => failed(event, socket, reply, e));
 				else reply(result);
 			} catch (e) {
-				failed(reply, e);
+				failed(event, socket, reply, e);
 			}
 		});
 	}

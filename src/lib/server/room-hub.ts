@@ -43,6 +43,11 @@ export interface LiveRoom {
 	studentsDirty: boolean;
 	/** Students whose roster row changed since the teacher's controls last heard. */
 	rosterDirty: Set<string>;
+	/**
+	 * Students who answered since then, and which item: during a question nearly every change is
+	 * this one, so it travels as ids (`host:answered`), not as whole rows.
+	 */
+	answeredDirty: Map<string, number>;
 	/** Sends to students not yet made, in order (see `toStudents`), and the turn that drains them. */
 	outbox: (() => void)[];
 	draining: ReturnType<typeof setImmediate> | null;
@@ -104,6 +109,7 @@ export class RoomHub {
 			evict: null,
 			studentsDirty: false,
 			rosterDirty: new Set(),
+			answeredDirty: new Map(),
 			outbox: [],
 			draining: null,
 			queued: 0,
@@ -286,7 +292,8 @@ export class RoomHub {
 		for (const e of effects) {
 			if (e.type === 'schedule') this.arm(code, room, e.at);
 			else if (e.type === 'coreChanged') core = true;
-			else if (e.type === 'answerRecorded') room.rosterDirty.add(e.answer.participantId);
+			else if (e.type === 'answerRecorded')
+				room.answeredDirty.set(e.answer.participantId, e.answer.item);
 			else if (e.type === 'participantJoined') room.rosterDirty.add(e.participant.id);
 			else if (e.type === 'participantsChanged')
 				for (const id of e.ids) {
@@ -465,14 +472,28 @@ export class RoomHub {
 		});
 	}
 
-	/** The teacher's picture, and the roster rows that changed since the last one. */
+	/**
+	 * The teacher's picture, after the roster rows that changed since the last one and the ids of
+	 * those who answered meanwhile (a whole row already says whether its student answered).
+	 */
 	private toHost(code: string, room: LiveRoom, now: number) {
 		const dirty = room.rosterDirty;
+		const answered = room.answeredDirty;
 		room.rosterDirty = new Set();
+		room.answeredDirty = new Map();
 		// Nobody at the controls: whoever attaches next gets the whole roster in the reply.
 		if (!this.io.sockets.adapter.rooms.get(rooms.host(code))?.size) return;
-		if (dirty.size) this.io.to(rooms.host(code)).emit('host:roster', rosterRows(room.state, dirty));
-		this.io.to(rooms.host(code)).emit('host:updated', hostView(room.state, now));
+		const host = this.io.to(rooms.host(code));
+		if (dirty.size) host.emit('host:roster', rosterRows(room.state, dirty));
+		const byItem = new Map<number, string[]>();
+		for (const [id, item] of answered) {
+			if (dirty.has(id)) continue;
+			const ids = byItem.get(item);
+			if (ids) ids.push(id);
+			else byItem.set(item, [id]);
+		}
+		for (const [item, ids] of byItem) host.emit('host:answered', { item, ids });
+		host.emit('host:updated', hostView(room.state, now));
 	}
 
 	/**
