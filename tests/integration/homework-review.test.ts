@@ -108,10 +108,11 @@ describe('homework sessions', () => {
 		expect(buildReview(server.app.ctx, 'no-such-token-xxxxxxxxxxxxxxx')).toBeNull();
 	});
 
-	it('ends by itself at the deadline and refuses later answers', async () => {
+	/** Homework with a deadline `ms` away, Ada joined, started by the teacher. */
+	async function startedHomework(ms: number) {
 		const { code, hostToken } = newSession(
 			server,
-			{ mode: 'homework', timeLimit: null, deadline: Date.now() + 600 },
+			{ mode: 'homework', timeLimit: null, deadline: Date.now() + ms },
 			singles().map((q) => `q:${q.id}`)
 		);
 		const host = client(server.url);
@@ -119,24 +120,21 @@ describe('homework sessions', () => {
 		const a = client(server.url);
 		expectOk(await call(a, 'room:join', { code, nickname: 'Ada' }));
 		expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));
+		return { code, host, a };
+	}
+
+	it('ends by itself at the deadline and refuses later answers', async () => {
+		const { code, host, a } = await startedHomework(600);
 		await nextEvent(host, 'host:updated', (v) => v.phase === 'ended', 3000);
 		expect(await call(a, 'answer:submit', { code, item: 0, response: right(0) })).toMatchObject({
 			ok: false,
 			error: 'room_ended'
 		});
 	});
+
 	it('ends at the deadline after students have answered too', async () => {
 		// An answer must not disarm the deadline: the homework ends on time by itself.
-		const { code, hostToken } = newSession(
-			server,
-			{ mode: 'homework', timeLimit: null, deadline: Date.now() + 800 },
-			singles().map((q) => `q:${q.id}`)
-		);
-		const host = client(server.url);
-		expectOk(await call(host, 'host:attach', { code, hostToken }));
-		const a = client(server.url);
-		expectOk(await call(a, 'room:join', { code, nickname: 'Ada' }));
-		expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));
+		const { code, host, a } = await startedHomework(800);
 		expectOk(await call(a, 'answer:submit', { code, item: 0, response: right(0) }));
 		await nextEvent(host, 'host:updated', (v) => v.phase === 'ended', 3000);
 	});
