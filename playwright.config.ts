@@ -38,6 +38,13 @@ export default defineConfig({
 		url: `http://127.0.0.1:${port}/`,
 		reuseExistingServer: false,
 		timeout: 60_000,
-		env: { PORT: String(port), HOST: '127.0.0.1', QUORUM_DATA: dataDir, NODE_ENV: 'production' }
+		env: {
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			QUORUM_DATA: dataDir,
+			NODE_ENV: 'production',
+			// The teacher's gate stays on in the tests, as it is by default (tests/e2e/helpers.ts).
+			QUORUM_TEACHER_PASSCODE: 'e2e-teacher-passcode'
+		}
 	}
 });

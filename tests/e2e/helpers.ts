@@ -22,6 +22,20 @@ export async function laptop(browser: Browser, height = 800): Promise<Page> {
 	return (await browser.newContext({ viewport: { width: 1280, height } })).newPage();
 }
 
+/** The passcode the end-to-end server runs with (playwright.config.ts). */
+export const TEACHER_PASSCODE = 'e2e-teacher-passcode';
+
+/** A teacher's laptop that has passed the teacher's gate. */
+export async function teacherPage(browser: Browser, height = 800): Promise<Page> {
+	const page = await laptop(browser, height);
+	await page.goto('/host');
+	await page.getByLabel('Teacher passcode').fill(TEACHER_PASSCODE);
+	await page.getByRole('button', { name: 'Continue' }).click();
+	await expect(page.getByRole('heading', { name: /Start a/ })).toBeVisible();
+	await expect(page.getByLabel('Teacher passcode')).toHaveCount(0);
+	return page;
+}
+
 /** A student joins through the plain /join form on a phone-sized screen. */
 export async function student(browser: Browser, code: string, name: string): Promise<Page> {
 	const page = await phone(browser);

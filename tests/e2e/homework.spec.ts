@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { createSession, firstSingles, laptop, noAxeViolations, phone } from './helpers';
+import { createSession, firstSingles, noAxeViolations, phone, teacherPage } from './helpers';
 
 /** Answers the current single-choice item with its first choice, then moves on. */
 async function answerAndNext(page: Page) {
@@ -12,7 +12,7 @@ async function answerAndNext(page: Page) {
 test('a homework session: two students at different points, the teacher watching, a review link on another device', async ({
 	browser
 }) => {
-	const teacher = await laptop(browser);
+	const teacher = await teacherPage(browser);
 	const code = await createSession(teacher, firstSingles(3), () =>
 		teacher.getByLabel(/Homework: students work/).check()
 	);

@@ -2,7 +2,7 @@ import { test, expect } from '@playwright/test';
 import {
 	createSession,
 	firstSingles,
-	laptop,
+	teacherPage,
 	noAxeViolations,
 	openProjector,
 	student
@@ -11,7 +11,7 @@ import {
 test('a teacher, a projector and three students play a session to the podium', async ({
 	browser
 }) => {
-	const teacher = await laptop(browser);
+	const teacher = await teacherPage(browser);
 	await teacher.goto('/host?kit=hitting-rock-bottom');
 	await noAxeViolations(teacher);
 	const code = await createSession(teacher, firstSingles(2), () =>
@@ -85,14 +85,14 @@ test('a teacher, a projector and three students play a session to the podium', a
 test('the teacher controls reopen after a refresh; a wrong host key gets nothing', async ({
 	browser
 }) => {
-	const teacher = await (await browser.newContext()).newPage();
+	const teacher = await teacherPage(browser);
 	await teacher.goto('/host?kit=hitting-rock-bottom');
 	await teacher.getByRole('button', { name: 'Create session' }).click();
 	await expect(teacher.getByText('Waiting for students to join.')).toBeVisible();
 	await teacher.reload();
 	await expect(teacher.getByText('Waiting for students to join.')).toBeVisible();
 	const code = /room\/([A-Z2-9]{6})/.exec(teacher.url())![1]!;
-	const other = await (await browser.newContext()).newPage();
+	const other = await teacherPage(browser);
 	await other.goto(`/room/${code}/host#key=${'x'.repeat(32)}`);
 	await expect(other.getByText('Only the teacher’s controls can do that.')).toBeVisible();
 	await expect(other.getByRole('button', { name: 'Start' })).toHaveCount(0);
@@ -101,7 +101,7 @@ test('the teacher controls reopen after a refresh; a wrong host key gets nothing
 test('time accommodations: the teacher doubles one student’s time, the student can hide the countdown', async ({
 	browser
 }) => {
-	const teacher = await laptop(browser);
+	const teacher = await teacherPage(browser);
 	const code = await createSession(teacher, firstSingles(1), () =>
 		teacher.getByLabel('Time per question').selectOption('10')
 	);

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { createSession, laptop, noAxeViolations, openProjector, student } from './helpers';
+import { createSession, noAxeViolations, openProjector, student, teacherPage } from './helpers';
 
 async function vote(page: Page, answer: string) {
 	await page.getByRole('radio', { name: answer, exact: true }).check();
@@ -13,7 +13,7 @@ const BEN = 'It was a blunder that threw away every gain Russia had made in Syri
 test('a teacher, a projector and two students run a before/after pair and an argument poll', async ({
 	browser
 }) => {
-	const teacher = await laptop(browser);
+	const teacher = await teacherPage(browser);
 	// Keep the pair (before and after) and the first open poll.
 	let openKept = false;
 	const code = await createSession(teacher, (text) => {
