@@ -22,7 +22,7 @@ export type Nickname =
 
 /** Controls, format characters (zero-width, bidi controls, BOM, soft hyphen), and fillers. */
 const INVISIBLE =
-	/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0\ufe00-\ufe0f]/gu;
+	/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Variation_Selector}]|\u034f|\u115f|\u1160|\u17b4|\u17b5|\u3164|\uffa0/gu;
 
 /** The nickname as stored and shown, or why it is refused. */
 export function cleanNickname(raw: string): Nickname {
