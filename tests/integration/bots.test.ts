@@ -239,7 +239,7 @@ describe('join check', () => {
 			error: 'join_check'
 		});
 		// The check may have turned over meanwhile; the previous one is still accepted.
-		const student = await join(code, 'Checked', { check: shown.check });
+		const student = await join(code, 'Checked', { check: shown.check! });
 		const me = expectOk(student.r);
 		expect(JSON.stringify(me)).not.toContain(
 			shown.check === '0000' ? '"check"' : `"${shown.check}"`

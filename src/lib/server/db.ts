@@ -37,6 +37,8 @@ export interface Repository {
 		reviewHash: string,
 		deviceHash?: string | null
 	): void;
+	/** A session's settings (as the core stores them), without loading the room. */
+	sessionSettings(code: string): Core['settings'] | null;
 	/** Who joined this session from this device (hash of the browser's device id), oldest first. */
 	participantsByDevice(code: string, deviceHash: string): string[];
 	/**
@@ -204,6 +206,9 @@ export function openDatabase(
 		participants: db.prepare('SELECT * FROM participants WHERE code = ? ORDER BY joined_at'),
 		byToken: db.prepare('SELECT id FROM participants WHERE code = ? AND token_hash = ?'),
 		byReview: db.prepare('SELECT id, code FROM participants WHERE review_hash = ?'),
+		settings: db.prepare(
+			"SELECT json_extract(core_json, '$.settings') AS settings FROM sessions WHERE code = ?"
+		),
 		byDevice: db.prepare(
 			'SELECT id FROM participants WHERE code = ? AND device_hash = ? ORDER BY joined_at'
 		),
@@ -352,6 +357,10 @@ export function openDatabase(
 		},
 		insertParticipant(code, p, tokenHash, reviewHash, deviceHash = null) {
 			q.insertParticipant.run({ ...participantParams(code, p), tokenHash, reviewHash, deviceHash });
+		},
+		sessionSettings(code) {
+			const row = q.settings.get(code) as { settings: string | null } | undefined;
+			return row?.settings ? (JSON.parse(row.settings) as Core['settings']) : null;
 		},
 		participantsByDevice(code, deviceHash) {
 			return (q.byDevice.all(code, deviceHash) as { id: string }[]).map((r) => r.id);
