@@ -12,17 +12,14 @@
  *   ("Cash17"). Letters spaced apart ("f u c k") are read together.
  */
 import { remove as skeleton } from 'confusables';
+import { INVISIBLE, MAX_NICKNAME, nicknameKey } from './nickname-key';
 import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
 
-export const MAX_NICKNAME = 24;
+export { MAX_NICKNAME, nicknameKey };
 
 export type NicknameError = 'nickname_empty' | 'nickname_long' | 'nickname_blocked';
 export type Nickname =
 	{ ok: true; nickname: string; key: string } | { ok: false; error: NicknameError };
-
-/** Controls, format characters (zero-width, bidi controls, BOM, soft hyphen), and fillers. */
-const INVISIBLE =
-	/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Variation_Selector}]|\u034f|\u115f|\u1160|\u17b4|\u17b5|\u3164|\uffa0/gu;
 
 /** The nickname as stored and shown, or why it is refused. */
 export function cleanNickname(raw: string): Nickname {
@@ -31,16 +28,6 @@ export function cleanNickname(raw: string): Nickname {
 	if ([...nickname].length > MAX_NICKNAME) return { ok: false, error: 'nickname_long' };
 	if (isAbusiveName(nickname)) return { ok: false, error: 'nickname_blocked' };
 	return { ok: true, nickname, key: nicknameKey(nickname) };
-}
-
-/**
- * The form two nicknames are compared in: look-alikes folded to one skeleton (Cyrillic "А" and
- * Latin "A", full-width letters, accents), case folded, invisible characters and spaces gone,
- * and the digit look-alikes 1/l and 0/o made one (not i/l: "Lia" and "Ila" are two names).
- */
-export function nicknameKey(nickname: string): string {
-	const visible = nickname.normalize('NFKC').replace(INVISIBLE, '').replace(/\s+/gu, '');
-	return skeleton(visible).toLowerCase().replace(/[1|]/g, 'l').replace(/0/g, 'o');
 }
 
 // Students argue about diplomacy: "tit-for-tat expulsions" and "sex scandal" are ordinary words

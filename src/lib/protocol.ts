@@ -36,8 +36,9 @@ const device = v.optional(v.pipe(v.string(), v.minLength(16), v.maxLength(64)));
 export const JoinSchema = v.union([
 	v.strictObject({
 		code,
-		// Long enough to say "too long" in a sentence (`nickname.ts` allows 24 characters).
-		nickname: v.pipe(v.string(), v.maxLength(400)),
+		// Bounded, but long enough to answer "too long" in a sentence (`nickname.ts` allows 24
+		// characters; the join form says so before sending anything longer).
+		nickname: v.pipe(v.string(), v.maxLength(1000)),
 		/** The join check from the projector, when the teacher turned it on. */
 		check: v.optional(v.pipe(v.string(), v.maxLength(12))),
 		device

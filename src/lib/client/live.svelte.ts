@@ -12,6 +12,8 @@ import type {
 	Joined,
 	ServerToClientEvents
 } from '$lib/protocol';
+import { ERROR_MESSAGES } from '$lib/protocol';
+import { MAX_NICKNAME } from '$lib/nickname-key';
 import type { HostView, MyAnswer, MyView, PublicView, RosterRow, ScreenView } from '$lib/room/view';
 import { markAnswered, mergeRoster } from './roster';
 
@@ -143,6 +145,11 @@ export class StudentRoom {
 
 	async join(nickname: string, check?: string): Promise<boolean> {
 		if (!this.socket) return false;
+		// Said here, so a pasted essay never travels (the server says the same of 25 characters).
+		if ([...nickname].length > MAX_NICKNAME) {
+			this.error = ERROR_MESSAGES.nickname_long ?? null;
+			return false;
+		}
 		const r = await emit<Joined>(this.socket, 'room:join', {
 			code: this.code,
 			nickname,

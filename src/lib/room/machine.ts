@@ -14,7 +14,7 @@
  * - Points and correct counts move only at the reveal, once per item.
  * - A removed participant stays removed; their answers no longer count.
  */
-import { nicknameKey } from '../nickname';
+import { nicknameKey } from '../nickname-key';
 import { grade, points } from '../scoring';
 import type {
 	Answer,
