@@ -4,7 +4,7 @@
  */
 import { remove as skeleton } from 'confusables';
 
-export const MAX_NICKNAME = 24;
+export { MAX_NICKNAME } from './protocol';
 
 /** Controls, format characters (zero-width, bidi controls, BOM, soft hyphen), and fillers. */
 export const INVISIBLE =

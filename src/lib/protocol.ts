@@ -31,6 +31,9 @@ export const ResponseSchema = v.variant('type', [
 	v.strictObject({ type: v.literal('wordcloud'), text: short(40) })
 ]);
 
+/** Characters (code points) in a nickname; `nickname.ts` refuses more with `nickname_long`. */
+export const MAX_NICKNAME = 24;
+
 /** This browser's device id (kept in localStorage): a speed bump against rejoining under a new name. */
 const device = v.optional(v.pipe(v.string(), v.minLength(16), v.maxLength(64)));
 export const JoinSchema = v.union([

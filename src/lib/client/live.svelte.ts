@@ -12,8 +12,7 @@ import type {
 	Joined,
 	ServerToClientEvents
 } from '$lib/protocol';
-import { ERROR_MESSAGES } from '$lib/protocol';
-import { MAX_NICKNAME } from '$lib/nickname-key';
+import { ERROR_MESSAGES, MAX_NICKNAME } from '$lib/protocol';
 import type { HostView, MyAnswer, MyView, PublicView, RosterRow, ScreenView } from '$lib/room/view';
 import { markAnswered, mergeRoster } from './roster';
 

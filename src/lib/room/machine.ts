@@ -15,6 +15,7 @@
  * - A removed participant stays removed; their answers no longer count.
  */
 import { nicknameKey } from '../nickname-key';
+import { shuffledPerm } from './shuffle';
 import { grade, points } from '../scoring';
 import type {
 	Answer,
@@ -31,6 +32,9 @@ import type {
 	Settings,
 	StepResult
 } from './types';
+
+/** Self-study imports it from `./shuffle` directly; here for the machine's callers. */
+export { shuffledPerm };
 
 export function createRoom(input: {
 	code: string;
@@ -69,20 +73,6 @@ export function createRoom(input: {
 		pollRevealed: false
 	};
 	return { core, participants: {}, answers: {}, upvotes: {} };
-}
-
-/** A deterministic shuffle that is never the identity (the right order must not be shown). */
-export function shuffledPerm(n: number, seed: string): number[] {
-	let h = 2166136261;
-	for (const ch of seed) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-	const rand = () => ((h = Math.imul(h ^ (h >>> 15), 2246822507) >>> 0), h / 2 ** 32);
-	const perm = Array.from({ length: n }, (_, i) => i);
-	for (let i = n - 1; i > 0; i--) {
-		const j = Math.floor(rand() * (i + 1));
-		[perm[i], perm[j]] = [perm[j] as number, perm[i] as number];
-	}
-	if (n > 1 && perm.every((p, i) => p === i)) perm.push(perm.shift() as number);
-	return perm;
 }
 
 export function isHomework(core: Core): boolean {
