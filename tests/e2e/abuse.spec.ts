@@ -22,7 +22,7 @@ test('self-study keeps its key on the server while a session runs, and opens at 
 	for (const f of KEY_FIELDS) expect(data).not.toContain(f);
 	const pupil = await phone(browser);
 	await pupil.goto(`/study/${SLUG}`);
-	await expect(pupil.getByText(/self-study .* opens when the session ends/)).toBeVisible();
+	await expect(pupil.getByRole('status')).toContainText('opens when the session ends');
 	await expect(pupil.locator('[data-question-type]')).toHaveCount(0);
 
 	teacher.once('dialog', (d) => void d.accept());
@@ -42,7 +42,7 @@ test('the join check and bulk remove keep bots out; a removed student stays out'
 	const code = await createSession(
 		teacher,
 		(label) => label.includes('Poll · Your argument in one sentence'),
-		() => teacher.getByLabel(/^Join check/).check()
+		() => teacher.getByLabel(/Join check: students also type/).check()
 	);
 	const screen = await openProjector(browser, teacher);
 	const shown = screen.getByTestId('join-check');
@@ -51,14 +51,14 @@ test('the join check and bulk remove keep bots out; a removed student stays out'
 	const bot = await phone(browser);
 	await bot.goto(`/room/${code}`);
 	await bot.getByLabel('Your nickname').fill('Bot 1');
-	await bot.getByLabel(/^Join check/).fill('0000');
+	await bot.getByLabel('Join check (the 4 digits on the board)').fill('0000');
 	// Read the check off the wall, as a student in the room would (it may just have changed: the
 	// previous one is still accepted).
 	const pupil = await phone(browser);
 	await pupil.goto(`/room/${code}`);
 	await pupil.getByLabel('Your nickname').fill('Nadia');
 	const check = /\d{4}/.exec((await shown.textContent()) ?? '')![0];
-	await pupil.getByLabel(/^Join check/).fill(check);
+	await pupil.getByLabel('Join check (the 4 digits on the board)').fill(check);
 	await pupil.getByRole('button', { name: 'Join' }).click();
 	await expect(pupil.getByRole('heading', { name: 'You’re in!' })).toBeVisible();
 	if (check !== '0000') {
@@ -68,7 +68,7 @@ test('the join check and bulk remove keep bots out; a removed student stays out'
 
 	// The teacher turns the check off, a flood of "students" arrives, and goes again.
 	await teacher.getByText('Remove many · join check').click();
-	await teacher.getByLabel(/^Join check/).uncheck();
+	await teacher.getByLabel(/Join check: new students/).uncheck();
 	await expect(screen.getByTestId('join-check')).toHaveCount(0);
 	const bots = [await student(browser, code, 'Bot A'), await student(browser, code, 'Bot B')];
 	await expect(teacher.getByRole('row', { name: /Bot B/ })).toBeVisible();
