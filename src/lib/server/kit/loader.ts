@@ -17,7 +17,7 @@ import {
 	renderReading,
 	slugify
 } from './markdown';
-import { findQuote, type QuoteTarget } from './quotes';
+import { explainMiss, findQuote, type QuoteTarget } from '../../kit/quotes';
 import { formatPath, lineOf, parseYaml, type YamlSource } from './yaml-source';
 
 export class KitError extends Error {
@@ -126,7 +126,7 @@ export function loadKit(dir: string, slug: string): Kit {
 		(quotes ?? []).flatMap((quote, i) => {
 			const t = findQuote(quote, targets);
 			if (!t) {
-				kitErr([...path, i], `quote not found in the reading: “${quote.slice(0, 80)}”`);
+				kitErr([...path, i], explainMiss(quote, targets));
 				return [];
 			}
 			return [{ quote, anchor: t.anchor, label: t.label }];
