@@ -139,7 +139,7 @@ export const KitSchema = v.strictObject({
 				term: text(120),
 				/** Forms of the term as they appear in the reading; the first match is marked. */
 				match: v.optional(v.array(text(120))),
-				definition: text(600)
+				definition: text(800)
 			})
 		),
 		[]
