@@ -281,23 +281,18 @@ describe('SECURITY: no correctness data before the reveal', () => {
 	});
 
 	it('short and numeric reveals carry the accepted answers and tolerance', () => {
-		let s = started([q('report-named'), q('withdrawal-date')], 1);
+		let s = started([q('report-named'), q('days-before-publication')], 1);
 		s = run(s, { type: 'close' }, T0 + 1);
 		s = run(s, { type: 'reveal' }, T0 + 2);
 		expect(publicView(s, T0, 'student').reveal).toMatchObject({
 			correct: { type: 'short', text: 'Dutch Safety Board' },
-			accepted: [
-				'Dutch Safety Board',
-				'the Dutch Safety Board',
-				'DSB',
-				'Onderzoeksraad voor Veiligheid'
-			]
+			accepted: expect.arrayContaining(['Dutch Safety Board', 'Dutch Safety Board report', 'DSB'])
 		});
 		s = run(s, { type: 'next' }, T0 + 3);
 		s = run(s, { type: 'close' }, T0 + 4);
 		s = run(s, { type: 'reveal' }, T0 + 5);
 		expect(publicView(s, T0, 'student').reveal).toMatchObject({
-			correct: { type: 'numeric', value: 3 },
+			correct: { type: 'numeric', value: 9 },
 			tolerance: 0
 		});
 	});
@@ -711,7 +706,7 @@ describe('the reveal in views', () => {
 	});
 
 	it('no distribution for ordering, short and numeric', () => {
-		for (const id of ['sequence-of-events', 'city-liberated', 'withdrawal-date']) {
+		for (const id of ['sequence-of-events', 'city-liberated', 'days-before-publication']) {
 			let s = started([q(id)], 1);
 			s = run(s, { type: 'close' }, T0 + 1);
 			s = run(s, { type: 'reveal' }, T0 + 2);
