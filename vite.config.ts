@@ -19,6 +19,11 @@ function quorumRealtime(): Plugin {
 			held[DEV_REPO] ??= openDatabase();
 			const app = startApp(server.httpServer, { watchKits: true, repo: held[DEV_REPO] });
 			server.httpServer.on('close', () => void app.close());
+			const teacher = await server.ssrLoadModule('/src/lib/server/teacher.ts');
+			server.httpServer.once('listening', () => {
+				const port = server.config.server.port ?? 5173;
+				console.log(`  Teacher link: ${teacher.teacherLink(`http://localhost:${port}`)}`);
+			});
 		}
 	};
 }

@@ -7,6 +7,7 @@ import { networkInterfaces } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { startApp } from './lib/server/app';
+import { teacherGate, teacherLink } from './lib/server/teacher';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
@@ -35,7 +36,15 @@ server.listen(port, host, () => {
 			}
 		}
 	}
-	console.log(`  Start a session:    http://localhost:${port}/host`);
+	const gate = teacherGate();
+	console.log(`  Start a session:    ${teacherLink(`http://localhost:${port}`, gate)}`);
+	if (gate.mode === 'key')
+		console.log(
+			`  (That link carries the teacher key kept in ${gate.file}; share it only with teachers.\n` +
+				'   Set QUORUM_TEACHER_PASSCODE to choose your own, or QUORUM_OPEN_HOST=1 on a laptop of your own.)'
+		);
+	else if (gate.mode === 'open')
+		console.log('  The teacher pages are open to anyone on the network (QUORUM_OPEN_HOST=1).');
 });
 
 function shutdown() {

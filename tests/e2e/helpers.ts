@@ -29,10 +29,11 @@ export const TEACHER_PASSCODE = 'e2e-teacher-passcode';
 export async function teacherPage(browser: Browser, height = 800): Promise<Page> {
 	const page = await laptop(browser, height);
 	await page.goto('/host');
-	await page.getByLabel('Teacher passcode').fill(TEACHER_PASSCODE);
+	await expect(page).toHaveURL(/\/teacher\?next=%2Fhost$/);
+	await page.getByLabel('Teacher passcode or key').fill(TEACHER_PASSCODE);
 	await page.getByRole('button', { name: 'Continue' }).click();
+	await expect(page).toHaveURL(/\/host$/);
 	await expect(page.getByRole('heading', { name: /Start a/ })).toBeVisible();
-	await expect(page.getByLabel('Teacher passcode')).toHaveCount(0);
 	return page;
 }
 
