@@ -124,12 +124,14 @@ describe('loadKit on a valid kit', () => {
 });
 
 describe('loadKit errors name the file, the line and the field', () => {
-	// The YAML parser's own errors carry the line too (a colon inside a plain value here).
+	// One plain message at the first bad line (a colon inside a plain value here).
 	it('bad YAML', () => {
 		const kit = replace(KIT, 'prompt: What did Russia make?', 'prompt: What did: Russia make?');
 		expect(errorsOf(kit)).toEqual([
 			expect.stringMatching(
-				new RegExp(`kit\\.yaml:${lineOf(kit, 'What did: Russia')}: Nested mappings are not allowed`)
+				new RegExp(
+					`kit\\.yaml:${lineOf(kit, 'What did: Russia')}: a colon followed by a space inside a value: put the whole value in quotes`
+				)
 			)
 		]);
 	});
@@ -138,7 +140,9 @@ describe('loadKit errors name the file, the line and the field', () => {
 		const kit = replace(KIT, '    answer: A\n', '    answer: A\n    answer: B\n');
 		const errors = errorsOf(kit);
 		expect(errors).toContainEqual(
-			expect.stringMatching(new RegExp(`kit\\.yaml:${lineOf(kit, 'answer: B')}: .*unique`, 'i'))
+			expect.stringMatching(
+				new RegExp(`kit\\.yaml:${lineOf(kit, 'answer: B')}: this field appears twice`)
+			)
 		);
 	});
 
@@ -165,7 +169,7 @@ describe('loadKit errors name the file, the line and the field', () => {
 		expect(errorsOf(kit)).toEqual([
 			expect.stringMatching(
 				new RegExp(
-					`kit\\.yaml:${lineOf(kit, 'a diplomatic defeat')}: questions\\[0\\]\\.evidence\\[0\\]: quote not found in the reading: “a diplomatic defeat”$`
+					`kit\\.yaml:${lineOf(kit, 'a diplomatic defeat')}: questions\\[0\\]\\.evidence\\[0\\]: quote not found in the reading: “a diplomatic defeat”\\. `
 				)
 			)
 		]);
@@ -256,6 +260,157 @@ describe('loadKit errors name the file, the line and the field', () => {
 		kit = replace(kit, 'The new Duma will start its term', 'The old Duma');
 		expect(errorsOf(kit)).toHaveLength(2);
 	});
+});
+
+describe('authoring mistakes get a message a teacher can act on', () => {
+	const at = (kit: string, needle: string, rest: string) =>
+		expect.stringMatching(new RegExp(`kit\\.yaml:${lineOf(kit, needle)}: ${rest}`));
+
+	it('a number where text is expected: put quotes around it', () => {
+		const kit = replace(KIT, 'prompt: What did Russia make?', 'prompt: 47');
+		expect(errorsOf(kit)).toEqual([
+			at(
+				kit,
+				'prompt: 47',
+				'questions\\[0\\]\\.prompt: is read as a number, but text is expected: put quotes around 47'
+			)
+		]);
+	});
+
+	it('several letters on a single-choice question: use type: multiple', () => {
+		const kit = replace(KIT, 'answer: A', 'answer: [B, C]');
+		expect(errorsOf(kit)).toEqual([
+			at(
+				kit,
+				'answer: [B, C]',
+				'questions\\[0\\]\\.answer: lists several letters.*use type: multiple'
+			)
+		]);
+	});
+
+	it('a quoted number on a numeric question', () => {
+		const kit = replace(
+			KIT,
+			'polls:',
+			`  - id: q3\n    type: numeric\n    prompt: How many?\n    answer: '87'\n    explanation: x\n    evidence: [an unexpected maneuver]\npolls:`
+		);
+		expect(errorsOf(kit)).toEqual([
+			at(
+				kit,
+				"answer: '87'",
+				"questions\\[2\\]\\.answer: is text \\('87'\\), but a number is expected: write 87 without quotes"
+			)
+		]);
+	});
+
+	it('no on a true/false question', () => {
+		const kit = replace(KIT, 'answer: true', 'answer: no');
+		expect(errorsOf(kit)).toEqual([
+			at(kit, 'answer: no', 'questions\\[1\\]\\.answer: must be true or false \\(not no\\)')
+		]);
+	});
+
+	it('an unclosed quote is named at the line where it opens, once', () => {
+		const kit = replace(KIT, 'prompt: What did Russia make?', 'prompt: "What did Russia make?');
+		expect(errorsOf(kit)).toEqual([
+			at(kit, '"What did Russia', 'a quote mark opened here is never closed')
+		]);
+	});
+
+	it('a byte-order mark before the front matter is accepted', () => {
+		expect(loadKit(writeKit(KIT, '\uFEFF' + READING), 'bom').meta.title).toBe('A Test Reading');
+		expect(loadKit(writeKit('\uFEFF' + KIT), 'bom').questions).toHaveLength(2);
+	});
+
+	it('an empty reading is said once, not once per quote', () => {
+		const empty = READING.slice(0, READING.indexOf('---\n\n') + 4) + '\n\n';
+		expect(errorsOf(KIT, empty)).toEqual([
+			expect.stringMatching(/reading\.md:\d+: the reading is empty/)
+		]);
+	});
+});
+
+describe('lesson plans, item notes and standards', () => {
+	const plans = `standards: [CCSS.ELA-LITERACY.RI.9-10.6]
+lessonPlans:
+  - name: Short
+    minutes: 10
+    steps:
+      - note: Read the article.
+        minutes: 5
+      - item: q1
+        note: Read the evidence aloud.
+      - item: p1
+`;
+	it('resolves plans to host refs, renders item notes, keeps standards', () => {
+		const kit = loadKit(
+			writeKit(
+				replace(
+					KIT,
+					'    answer: A\n',
+					'    answer: A\n    notes: Ask **why**.\n    standards: [RI.9-10.1]\n'
+				) + plans
+			),
+			'plans'
+		);
+		expect(kit.lessonPlans[0]?.refs).toEqual(['q:q1', 'p:p1']);
+		expect(kit.lessonPlans[0]?.steps[0]).toMatchObject({ ref: null, note: 'Read the article.' });
+		expect(kit.questions[0]?.notesHtml).toBe('<p>Ask <strong>why</strong>.</p>\n');
+		expect(kit.questions[0]?.standards).toEqual(['RI.9-10.1']);
+		expect(kit.standards).toEqual(['CCSS.ELA-LITERACY.RI.9-10.6']);
+		expect(kit.readability.words).toBeGreaterThan(10);
+	});
+
+	it('an unknown item id is an error at its line', () => {
+		const kit = KIT + replace(plans, 'item: q1', 'item: q9');
+		expect(errorsOf(kit)).toEqual([
+			at(
+				kit,
+				'item: q9',
+				'lessonPlans\\[0\\]\\.steps\\[1\\]\\.item: no question or poll has the id "q9"'
+			)
+		]);
+	});
+
+	it('a pair poll needs its round; a question takes none', () => {
+		const withPair = replace(KIT, 'type: scale', 'type: pair');
+		const kit =
+			withPair +
+			replace(
+				replace(plans, 'item: q1', 'item: q1\n        round: after'),
+				'      - item: p1\n',
+				'      - item: p1\n'
+			);
+		expect(errorsOf(kit)).toEqual([
+			at(
+				kit,
+				'round: after',
+				'lessonPlans\\[0\\]\\.steps\\[1\\]\\.round: applies only to pair polls'
+			),
+			at(
+				kit,
+				'item: p1',
+				'lessonPlans\\[0\\]\\.steps\\[2\\]\\.item: "p1" is a pair poll: add round: before or round: after'
+			)
+		]);
+	});
+
+	it('an unknown kind of text lists the kinds', () => {
+		const reading = replace(READING, 'title: A Test Reading', 'kind: novel\ntitle: A Test Reading');
+		expect(errorsOf(KIT, reading)).toEqual([
+			expect.stringMatching(/reading\.md:2: kind: must be one of: article, opinion, speech/)
+		]);
+	});
+
+	it('steps longer than the plan are an error at its minutes', () => {
+		const kit = KIT + replace(plans, 'minutes: 5', 'minutes: 15');
+		expect(errorsOf(kit)).toEqual([
+			at(kit, 'minutes: 10', 'lessonPlans\\[0\\]\\.minutes: the steps add up to 15 minutes')
+		]);
+	});
+
+	const at = (kit: string, needle: string, rest: string) =>
+		expect.stringMatching(new RegExp(`kit\\.yaml:${lineOf(kit, needle)}: ${rest}`));
 });
 
 describe('the seed kit', () => {

@@ -57,7 +57,7 @@ const MULTIPLE = 'cooperation-collapse-reasons'; // A C E of 5
 const TRUEFALSE = 'decree-duma-echo'; // true
 const ORDERING = 'sequence-of-events'; // 5 items
 const SHORT = 'city-liberated'; // Palmyra
-const NUMERIC = 'agreement-signed-year'; // 2000
+const NUMERIC = 'days-before-publication'; // 9
 
 const T0 = 1_700_000_000_000;
 const LIMIT = 20; // seconds

@@ -7,7 +7,7 @@ import {
 	sanitize,
 	slugify
 } from '../../src/lib/server/kit/markdown';
-import { findQuote, normalizeQuote } from '../../src/lib/server/kit/quotes';
+import { findQuote, normalizeQuote } from '../../src/lib/kit/quotes';
 
 describe('renderReading', () => {
 	const body = [

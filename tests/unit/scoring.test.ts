@@ -180,15 +180,15 @@ describe('grade: short text', () => {
 });
 
 describe('grade: numeric (tolerance inclusive)', () => {
-	const year = kitQuestion('agreement-signed-year', 'numeric'); // 2000, tolerance 0
+	const year = kitQuestion('days-before-publication', 'numeric'); // 9, tolerance 0
 	const approx: Question = { ...base, id: 'approx', type: 'numeric', answer: 3.5, tolerance: 0.5 };
 	const decimal: Question = { ...base, id: 'dec', type: 'numeric', answer: 0.3, tolerance: 0.1 };
 	it.each<[Question, number, number]>([
-		[year, 2000, 1],
-		[year, 2000.0000000001, 1],
-		[year, 2001, 0],
-		[year, 1999, 0],
-		[year, 2010, 0],
+		[year, 9, 1],
+		[year, 9.0000000001, 1],
+		[year, 10, 0],
+		[year, 8, 0],
+		[year, 3, 0],
 		[approx, 3.5, 1],
 		[approx, 3, 1],
 		[approx, 4, 1],
@@ -210,7 +210,7 @@ describe('grade: type mismatches earn nothing', () => {
 		['cooperation-collapse-reasons', { type: 'single', choice: 0 }],
 		['decree-duma-echo', { type: 'short', text: 'true' }],
 		['city-liberated', { type: 'numeric', value: 1 }],
-		['agreement-signed-year', { type: 'short', text: '2000' }],
+		['days-before-publication', { type: 'short', text: '9' }],
 		['sequence-of-events', { type: 'multiple', choices: [0, 1, 2, 3, 4] }]
 	];
 	it.each(cases)('%s', (id, r) => {
@@ -246,9 +246,9 @@ describe('correctResponse', () => {
 			type: 'short',
 			text: 'Palmyra'
 		});
-		expect(correctResponse(kitQuestion('agreement-signed-year', 'numeric'))).toEqual({
+		expect(correctResponse(kitQuestion('days-before-publication', 'numeric'))).toEqual({
 			type: 'numeric',
-			value: 2000
+			value: 9
 		});
 	});
 });

@@ -37,12 +37,19 @@ const skill = v.optional(
 	])
 );
 
+/** Free curriculum codes, e.g. `CCSS.ELA-LITERACY.RI.9-10.6`. */
+const standards = v.optional(v.pipe(v.array(text(80)), v.maxLength(20)));
+/** What a teacher says at this item (Markdown). Teacher routes only, never a student or the projector. */
+const notes = v.optional(text(2000));
+
 const questionBase = {
 	id,
 	prompt: text(600),
 	explanation: text(1200),
 	evidence,
-	skill
+	skill,
+	standards,
+	notes
 };
 
 export const QuestionSchema = v.variant('type', [
@@ -74,7 +81,7 @@ export const QuestionSchema = v.variant('type', [
 	})
 ]);
 
-const pollBase = { id, prompt: text(600), evidence: v.optional(evidence) };
+const pollBase = { id, prompt: text(600), evidence: v.optional(evidence), standards, notes };
 
 export const PollSchema = v.variant('type', [
 	/** Agreement on a claim, 5 points from strongly disagree to strongly agree. */
@@ -101,6 +108,24 @@ export const PollSchema = v.variant('type', [
 	})
 ]);
 
+/**
+ * A lesson plan: a name, its length and its steps in order. A step runs a kit item (`item`, with
+ * `round` for a pair poll) or is an activity without one (`note` only, such as the reading). The
+ * host page offers plans as presets, so every item id is checked by the loader.
+ */
+export const LessonStepSchema = v.strictObject({
+	item: v.optional(id),
+	round: v.optional(v.picklist(['before', 'after'], 'must be before or after')),
+	minutes: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(240))),
+	note: v.optional(text(600))
+});
+
+export const LessonPlanSchema = v.strictObject({
+	name: text(80),
+	minutes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(240)),
+	steps: v.pipe(v.array(LessonStepSchema), v.minLength(1, 'needs at least one step'))
+});
+
 export const KitSchema = v.strictObject({
 	summary: text(400),
 	level: v.optional(text(80)),
@@ -114,24 +139,54 @@ export const KitSchema = v.strictObject({
 				term: text(120),
 				/** Forms of the term as they appear in the reading; the first match is marked. */
 				match: v.optional(v.array(text(120))),
-				definition: text(600)
+				definition: text(800)
 			})
 		),
 		[]
 	),
 	questions: v.pipe(v.array(QuestionSchema), v.minLength(1, 'needs at least one question')),
 	polls: v.optional(v.array(PollSchema), []),
-	teacherNotes: v.optional(v.string(), '')
+	teacherNotes: v.optional(v.string(), ''),
+	standards: v.optional(v.pipe(v.array(text(80)), v.maxLength(40)), []),
+	lessonPlans: v.optional(v.array(LessonPlanSchema), [])
+});
+
+/** What sort of text the reading is; it words the credit line (a speech is delivered, not published). */
+export const TEXT_KINDS = [
+	'article',
+	'opinion',
+	'speech',
+	'letter',
+	'chapter',
+	'essay',
+	'poem',
+	'document'
+] as const;
+export type TextKind = (typeof TEXT_KINDS)[number];
+
+/** A text to read beside this one (Newsela and CommonLit call them paired texts). */
+export const PairedTextSchema = v.strictObject({
+	title: text(300),
+	source: text(200),
+	date: v.optional(v.pipe(v.string(), v.isoDate('must be a date written YYYY-MM-DD'))),
+	url: v.optional(v.pipe(v.string(), v.url('must be a full URL'))),
+	why: text(300)
 });
 
 export const FrontMatterSchema = v.strictObject({
+	kind: v.optional(v.picklist(TEXT_KINDS, `must be one of: ${TEXT_KINDS.join(', ')}`), 'article'),
 	title: text(200),
 	author: text(200),
-	publisher: text(200),
+	/** Optional for public-domain texts (a speech, a letter, an old book). */
+	publisher: v.optional(text(200)),
+	/** For a speech, the day it was delivered. */
 	published: v.pipe(v.string(), v.isoDate('must be a date written YYYY-MM-DD')),
-	source: v.pipe(v.string(), v.url('must be a full URL')),
+	source: v.optional(v.pipe(v.string(), v.url('must be a full URL'))),
 	credit: text(600),
 	caption: v.optional(text(600)),
+	/** An editor's note about the caption (e.g. the photo is not reproduced), shown apart from it. */
+	captionNote: v.optional(text(300)),
+	pairedTexts: v.optional(v.pipe(v.array(PairedTextSchema), v.maxLength(12)), []),
 	footnotes: v.optional(v.array(text(600)), []),
 	notes: v.optional(v.array(text(600)), [])
 });
@@ -142,6 +197,8 @@ export type Poll = v.InferOutput<typeof PollSchema>;
 export type PollType = Poll['type'];
 export type KitFile = v.InferOutput<typeof KitSchema>;
 export type FrontMatter = v.InferOutput<typeof FrontMatterSchema>;
+export type PairedText = v.InferOutput<typeof PairedTextSchema>;
+export type LessonStep = v.InferOutput<typeof LessonStepSchema>;
 
 export const QUESTION_TYPES: QuestionType[] = [
 	'single',

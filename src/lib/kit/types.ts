@@ -1,5 +1,6 @@
 /** Shapes of a loaded kit, shared by server routes and client components. */
 import type { FrontMatter, Poll, Question } from './schema';
+import type { Readability } from './readability';
 
 /** A quote from the reading resolved to the block that holds it. */
 export interface Evidence {
@@ -28,8 +29,33 @@ export interface GlossaryEntry {
 	anchor: string | null;
 }
 
-export type LoadedQuestion = Question & { evidenceRefs: Evidence[] };
-export type LoadedPoll = Poll & { evidenceRefs: Evidence[] };
+/**
+ * `notesHtml` is the item's teacher notes rendered (sanitized); like `notes`, it goes to teacher
+ * routes only. Optional because rooms stored before it existed carry items without it.
+ */
+export type LoadedQuestion = Question & { evidenceRefs: Evidence[]; notesHtml?: string };
+export type LoadedPoll = Poll & { evidenceRefs: Evidence[]; notesHtml?: string };
+
+/** One step of a lesson plan, resolved against the kit. */
+export interface LoadedLessonStep {
+	/** The item as the host form names it (`q:<id>`, `p:<id>`, `p:<id>:before`), or null. */
+	ref: string | null;
+	itemId: string | null;
+	kind: 'question' | 'poll' | null;
+	/** The item's prompt, or null for an activity step. */
+	prompt: string | null;
+	round: 'before' | 'after' | null;
+	minutes: number | null;
+	note: string | null;
+}
+
+export interface LessonPlan {
+	name: string;
+	minutes: number;
+	steps: LoadedLessonStep[];
+	/** The plan's items in order, ready to preset the host form. */
+	refs: string[];
+}
 
 export interface Kit {
 	slug: string;
@@ -45,6 +71,10 @@ export interface Kit {
 	questions: LoadedQuestion[];
 	polls: LoadedPoll[];
 	teacherNotesHtml: string;
+	/** Curriculum codes for the whole kit. */
+	standards: string[];
+	lessonPlans: LessonPlan[];
+	readability: Readability;
 	wordCount: number;
 	readingMinutes: number;
 }
@@ -54,8 +84,10 @@ export interface KitSummary {
 	title: string;
 	author: string;
 	published: string;
-	publisher: string;
+	publisher: string | null;
+	kind: FrontMatter['kind'];
 	readingMinutes: number;
+	readability: Readability;
 	questions: Partial<Record<Question['type'], number>>;
 	polls: Partial<Record<Poll['type'], number>>;
 	glossary: number;

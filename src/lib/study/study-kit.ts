@@ -9,21 +9,33 @@ export type StudyKit = Pick<
 	Kit,
 	'slug' | 'blocks' | 'captionHtml' | 'footnotes' | 'glossary' | 'questions' | 'polls'
 > & {
-	meta: Pick<Kit['meta'], 'title' | 'author' | 'publisher' | 'published' | 'source' | 'credit'> & {
+	meta: Pick<
+		Kit['meta'],
+		'kind' | 'title' | 'author' | 'publisher' | 'published' | 'source' | 'credit'
+	> & {
 		notes: string[];
 	};
 };
 
 export function toStudyKit(kit: Kit): StudyKit {
-	const { title, author, publisher, published, source, credit, notes } = kit.meta;
+	const { kind, title, author, publisher, published, source, credit, notes } = kit.meta;
 	return {
 		slug: kit.slug,
-		meta: { title, author, publisher, published, source, credit, notes },
+		meta: { kind, title, author, publisher, published, source, credit, notes },
 		blocks: kit.blocks,
 		captionHtml: kit.captionHtml,
 		footnotes: kit.footnotes,
 		glossary: kit.glossary,
-		questions: kit.questions,
-		polls: kit.polls
+		// Item notes are the teacher's: self-study is a student page.
+		questions: kit.questions.map((q) => withoutNotes(q)),
+		polls: kit.polls.map((p) => withoutNotes(p))
 	};
+}
+
+/** A copy of an item without its teacher notes. */
+export function withoutNotes<T extends { notes?: string; notesHtml?: string }>(item: T): T {
+	const copy = { ...item };
+	delete copy.notes;
+	delete copy.notesHtml;
+	return copy;
 }

@@ -17,8 +17,10 @@ import {
 	renderReading,
 	slugify
 } from './markdown';
-import { findQuote, type QuoteTarget } from './quotes';
+import { explainMiss, findQuote, type QuoteTarget } from '../../kit/quotes';
 import { formatPath, lineOf, parseYaml, type YamlSource } from './yaml-source';
+import { readability } from '../../kit/readability';
+import { resolveLessonPlans } from './lesson-plans';
 
 export class KitError extends Error {
 	constructor(
@@ -35,12 +37,41 @@ function issuePath(issue: v.BaseIssue<unknown>): Path {
 	return (issue.path ?? []).map((p) => p.key as string | number);
 }
 
-/** Valibot's messages, in the words of someone writing a kit by hand. */
-function humanMessage(issue: v.BaseIssue<unknown>): string {
+/**
+ * Valibot's messages, in the words of someone writing a kit by hand, with a hint for the usual
+ * slips: a YAML number or yes/no where text was meant, a list on a single-choice answer, a quoted
+ * number, yes/no for true/false. `siblingType` is the `type` field of the entry holding the value.
+ */
+export function humanMessage(issue: v.BaseIssue<unknown>, siblingType?: unknown): string {
 	if (issue.message.startsWith('Invalid key:')) {
 		return issue.input === undefined
 			? 'is required but missing'
 			: 'is not a known field (check its spelling)';
+	}
+	if (issue.kind === 'schema' && issue.type !== 'variant' && issue.type !== 'picklist') {
+		const got = issue.input;
+		const key = issue.path?.[issue.path.length - 1]?.key;
+		if (issue.expected === 'string' && (typeof got === 'number' || typeof got === 'boolean'))
+			return `is read as ${typeof got === 'number' ? 'a number' : `true/false`}, but text is expected: put quotes around ${String(got)}`;
+		if (
+			issue.expected === 'string' &&
+			Array.isArray(got) &&
+			key === 'answer' &&
+			siblingType === 'single'
+		)
+			return 'lists several letters, but a single-choice question has one answer: use type: multiple for several';
+		if (
+			issue.expected === 'number' &&
+			typeof got === 'string' &&
+			got.trim() !== '' &&
+			!Number.isNaN(Number(got))
+		)
+			return `is text ('${got}'), but a number is expected: write ${got.trim()} without quotes`;
+		if (issue.expected === 'boolean' && typeof got === 'string')
+			return `must be true or false (not ${got})`;
+		if (issue.expected === 'Array' && typeof got === 'string')
+			return 'must be a list: put each entry on its own line starting with "- "';
+		if (got === null || got === undefined) return 'is required but empty';
 	}
 	return issue.message;
 }
@@ -60,7 +91,10 @@ export function loadKit(dir: string, slug: string): Kit {
 	}
 	if (errors.length) throw new KitError(slug, errors);
 
-	const reading = readFileSync(readingPath, 'utf8').replace(/\r\n?/g, '\n');
+	// A byte-order mark (Windows editors add one) is not part of the text.
+	const reading = readFileSync(readingPath, 'utf8')
+		.replace(/^\uFEFF/, '')
+		.replace(/\r\n?/g, '\n');
 	const fm = /^---\n([\s\S]*?)\n---\n?/.exec(reading);
 	if (!fm) {
 		fail('reading.md', 1, [], 'must start with front matter between --- lines (title, author, …)');
@@ -71,7 +105,7 @@ export function loadKit(dir: string, slug: string): Kit {
 	const meta = validate(FrontMatterSchema, fmParsed.source, 'reading.md');
 	const body = reading.slice(fm[0].length);
 
-	const kitParsed = parseYaml(readFileSync(kitPath, 'utf8'));
+	const kitParsed = parseYaml(readFileSync(kitPath, 'utf8').replace(/^\uFEFF/, ''));
 	for (const e of kitParsed.errors) fail('kit.yaml', e.line, [], e.message);
 	const kitFile = kitParsed.errors.length
 		? null
@@ -83,7 +117,8 @@ export function loadKit(dir: string, slug: string): Kit {
 		if (result.success) return result.output as v.InferOutput<S>;
 		for (const issue of result.issues) {
 			const path = issuePath(issue);
-			fail(file, lineOf(source, path), path, humanMessage(issue));
+			const siblingType: unknown = source.doc.getIn([...path.slice(0, -1), 'type']);
+			fail(file, lineOf(source, path), path, humanMessage(issue, siblingType));
 		}
 		return null;
 	}
@@ -93,6 +128,12 @@ export function loadKit(dir: string, slug: string): Kit {
 	const kitErr = (path: Path, message: string) => fail('kit.yaml', at(path), path, message);
 
 	const blocks = renderReading(body, meta.footnotes.length);
+	const bodyStart = reading.slice(0, fm[0].length).split('\n').length;
+	if (!blocks.some((b) => b.text)) {
+		// Said once: every evidence quote would fail too, and say nothing more useful.
+		fail('reading.md', bodyStart, [], 'the reading is empty: put the text after the closing ---');
+		throw new KitError(slug, errors);
+	}
 	// Every `[^n]` in the text needs its footnote in the front matter.
 	const bodyLine = reading.slice(0, fm[0].length).split('\n').length - 1;
 	for (const ref of footnoteRefs(body))
@@ -126,7 +167,7 @@ export function loadKit(dir: string, slug: string): Kit {
 		(quotes ?? []).flatMap((quote, i) => {
 			const t = findQuote(quote, targets);
 			if (!t) {
-				kitErr([...path, i], `quote not found in the reading: “${quote.slice(0, 80)}”`);
+				kitErr([...path, i], explainMiss(quote, targets));
 				return [];
 			}
 			return [{ quote, anchor: t.anchor, label: t.label }];
@@ -155,13 +196,22 @@ export function loadKit(dir: string, slug: string): Kit {
 		}
 		if (q.type === 'ordering' && new Set(q.items).size !== q.items.length)
 			kitErr([...path, 'items'], 'two items are the same');
-		return { ...q, evidenceRefs: resolve(q.evidence, [...path, 'evidence']) };
+		return {
+			...q,
+			evidenceRefs: resolve(q.evidence, [...path, 'evidence']),
+			...(q.notes ? { notesHtml: renderBlocks(q.notes) } : {})
+		};
 	});
 	const polls = kitFile.polls.map((p, i) => {
 		const path: Path = ['polls', i];
 		claimId(p.id, path);
-		return { ...p, evidenceRefs: resolve(p.evidence, [...path, 'evidence']) };
+		return {
+			...p,
+			evidenceRefs: resolve(p.evidence, [...path, 'evidence']),
+			...(p.notes ? { notesHtml: renderBlocks(p.notes) } : {})
+		};
 	});
+	const lessonPlans = resolveLessonPlans(kitFile.lessonPlans, questions, polls, kitErr);
 	const keyPoints = kitFile.keyPoints.map((k, i) => ({
 		text: k.text,
 		evidenceRefs: resolve(k.evidence, ['keyPoints', i, 'evidence'])
@@ -188,6 +238,7 @@ export function loadKit(dir: string, slug: string): Kit {
 	if (errors.length) throw new KitError(slug, errors);
 
 	const wordCount = blocks.reduce((n, b) => n + b.text.split(/\s+/).filter(Boolean).length, 0);
+	const profile = readability(blocks.filter((b) => b.kind === 'paragraph').map((b) => b.text));
 	return {
 		slug,
 		meta,
@@ -202,6 +253,9 @@ export function loadKit(dir: string, slug: string): Kit {
 		questions,
 		polls,
 		teacherNotesHtml: renderBlocks(kitFile.teacherNotes),
+		standards: kitFile.standards,
+		lessonPlans,
+		readability: profile,
 		wordCount,
 		readingMinutes: Math.max(1, Math.round(wordCount / 200))
 	};
