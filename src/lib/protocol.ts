@@ -28,7 +28,8 @@ export const ResponseSchema = v.variant('type', [
 		text: short(280),
 		side: v.picklist(['for', 'against'])
 	}),
-	v.strictObject({ type: v.literal('wordcloud'), text: short(40) })
+	v.strictObject({ type: v.literal('wordcloud'), text: short(40) }),
+	v.strictObject({ type: v.literal('writing'), text: short(5000) })
 ]);
 
 /** Characters (code points) in a nickname; `nickname.ts` refuses more with `nickname_long`. */

@@ -28,5 +28,6 @@ export const TYPE_LABEL: Record<string, string> = {
 	pair: 'How far do you agree?',
 	choice: 'Poll',
 	open: 'Your argument in one sentence',
-	wordcloud: 'One word or short phrase'
+	wordcloud: 'One word or short phrase',
+	writing: 'Written response'
 };

@@ -105,6 +105,22 @@ export const PollSchema = v.variant('type', [
 		...pollBase,
 		type: v.literal('wordcloud'),
 		maxLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(3), v.maxValue(40)), 30)
+	}),
+	/**
+	 * An extended written response with a short rubric the student sees while writing. Never
+	 * graded by Quorum: the teacher reads it (controls, reports); no other student or the
+	 * projector ever sees its text.
+	 */
+	v.strictObject({
+		...pollBase,
+		type: v.literal('writing'),
+		rubric: v.pipe(
+			v.array(text(300)),
+			v.minLength(1, 'needs at least one rubric criterion'),
+			v.maxLength(8, 'has more than 8 rubric criteria')
+		),
+		minWords: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2000))),
+		maxLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(200), v.maxValue(5000)), 3000)
 	})
 ]);
 
@@ -208,6 +224,6 @@ export const QUESTION_TYPES: QuestionType[] = [
 	'short',
 	'numeric'
 ];
-export const POLL_TYPES: PollType[] = ['scale', 'pair', 'choice', 'open', 'wordcloud'];
+export const POLL_TYPES: PollType[] = ['scale', 'pair', 'choice', 'open', 'wordcloud', 'writing'];
 
 export const LETTERS = 'ABCDEFGH';

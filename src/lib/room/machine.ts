@@ -388,7 +388,10 @@ function validResponse(item: RoomItem, r: AnyResponse): boolean {
 	}
 	if (r.type === 'open' && p.type === 'open')
 		return r.text.trim().length > 0 && r.text.length <= p.maxLength;
-	if (r.type === 'wordcloud' && p.type === 'wordcloud')
+	if (
+		(r.type === 'wordcloud' && p.type === 'wordcloud') ||
+		(r.type === 'writing' && p.type === 'writing')
+	)
 		return r.text.trim().length > 0 && r.text.length <= p.maxLength;
 	return r.type === 'scale';
 }

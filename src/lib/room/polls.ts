@@ -6,6 +6,8 @@
  * - Open responses carry an opaque response id, never the author's participant id; names only
  *   when the caller allows them (the host always, the projector when the teacher shows names).
  * - Movement between a before/after pair counts only students who voted in both rounds.
+ * - A writing item's texts go to the teacher alone (`includePending`, which only the host view
+ *   sets): students and the projector get the number of responses, never a text.
  */
 import type { Poll } from '../kit/schema';
 import type { Answer } from './types';
@@ -32,8 +34,12 @@ export interface PollResults {
 	counts?: number[];
 	words?: { word: string; count: number }[];
 	open?: OpenResponseView[];
+	/** Writing items, for the teacher only: each text with its author and length. */
+	writings?: { author: string; text: string; words: number }[];
 	shift?: Shift;
 }
+
+export const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 /** Case, whitespace, surrounding punctuation and simple plurals folded: "Cold Wars!" → "cold war". */
 export function normalizeWord(s: string): string {
@@ -77,6 +83,21 @@ export function tallyPoll(
 	if (poll.type === 'open') {
 		// Students need approved responses while the poll is open, to upvote them.
 		results.open = openResponses(answers, upvotes, opts);
+		return results;
+	}
+	if (poll.type === 'writing') {
+		if (opts.includePending)
+			results.writings = answers.flatMap((a) =>
+				a.response.type === 'writing'
+					? [
+							{
+								author: opts.nicknames(a.participantId),
+								text: a.response.text,
+								words: wordCount(a.response.text)
+							}
+						]
+					: []
+			);
 		return results;
 	}
 	if (opts.totalsOnly) return results;

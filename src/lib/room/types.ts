@@ -53,7 +53,8 @@ export type PollResponse =
 	| { type: 'scale'; value: 1 | 2 | 3 | 4 | 5 }
 	| { type: 'choice'; choices: number[] }
 	| { type: 'open'; text: string; side: 'for' | 'against' }
-	| { type: 'wordcloud'; text: string };
+	| { type: 'wordcloud'; text: string }
+	| { type: 'writing'; text: string };
 
 export type AnyResponse = Response | PollResponse;
 

@@ -44,6 +44,9 @@ export type PublicItem =
 			options?: string[];
 			multiple?: boolean;
 			maxLength?: number;
+			/** A writing item's criteria, shown to the student while writing. */
+			rubric?: string[];
+			minWords?: number;
 			round: 'before' | 'after' | null;
 			evidence: Evidence[];
 	  };
@@ -186,7 +189,10 @@ function publicItem(item: RoomItem): PublicItem {
 		claim: 'claim' in p ? p.claim : undefined,
 		options: p.type === 'choice' ? p.options : undefined,
 		multiple: p.type === 'choice' ? p.multiple : undefined,
-		maxLength: p.type === 'open' || p.type === 'wordcloud' ? p.maxLength : undefined,
+		maxLength:
+			p.type === 'open' || p.type === 'wordcloud' || p.type === 'writing' ? p.maxLength : undefined,
+		rubric: p.type === 'writing' ? p.rubric : undefined,
+		minWords: p.type === 'writing' ? p.minWords : undefined,
 		round: item.round,
 		evidence: p.evidenceRefs
 	};

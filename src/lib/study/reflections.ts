@@ -39,7 +39,8 @@ export interface Reflections {
 	items: Record<string, Reflection>;
 }
 
-export const MAX_REFLECTION_LENGTH = 2000;
+/** Room for a writing item's longest response (its `maxLength` is at most 5000). */
+export const MAX_REFLECTION_LENGTH = 5000;
 
 export function emptyReflection(): Reflection {
 	return { stance: null, after: null, picks: [], tag: null, text: '' };

@@ -1,0 +1,100 @@
+/**
+ * A writing item over real sockets: the teacher's controls receive every text with its author;
+ * no other student and not the projector ever receives a text, before or after the reveal.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken } from '../../src/lib/server/tokens';
+import {
+	call,
+	client,
+	closeClients,
+	expectOk,
+	newSession,
+	nextEvent,
+	record,
+	startServer,
+	type TestServer
+} from './harness';
+
+let server: TestServer;
+beforeAll(async () => {
+	server = await startServer();
+});
+afterAll(async () => {
+	closeClients();
+	await server.stop();
+});
+afterEach(() => closeClients());
+
+const essay = (k: number) =>
+	`Essay ${k} MARK${k}Q: the break was a bold move, as paragraph 16 says, but paragraph 3 shows the cost.`;
+
+describe('a writing item', () => {
+	it('reaches the teacher with names; students and the projector get only the count', async () => {
+		const { code, hostToken } = newSession(server, { timeLimit: null }, [
+			'p:bold-or-self-defeating-essay'
+		]);
+		const host = client(server.url);
+		const hostLog = record(host);
+		expectOk(await call(host, 'host:attach', { code, hostToken }));
+		const screen = client(server.url);
+		const screenLog = record(screen);
+		expectOk(await call(screen, 'screen:watch', { code, key: hashToken(hostToken) }));
+		const students = [];
+		const logs = [];
+		for (const k of [0, 1, 2]) {
+			const s = client(server.url);
+			logs.push(record(s));
+			expectOk(await call(s, 'room:join', { code, nickname: `Writer ${k}` }));
+			students.push(s);
+		}
+		const opened = nextEvent(students[0]!, 'room:updated', (v) => v.phase === 'open');
+		expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));
+		const view = await opened;
+		expect(view.item).toMatchObject({
+			type: 'writing',
+			minWords: 150,
+			maxLength: 2500,
+			rubric: expect.arrayContaining(['Answers the strongest point on the other side.'])
+		});
+
+		// Refused: empty, longer than the item allows, the wrong shape.
+		for (const response of [
+			{ type: 'writing', text: '   ' },
+			{ type: 'writing', text: 'x'.repeat(2501) },
+			{ type: 'wordcloud', text: 'frozen' }
+		] as const) {
+			const r = await call(students[0]!, 'answer:submit', { code, item: 0, response });
+			expect(r.ok).toBe(false);
+		}
+
+		const hostSees = nextEvent(host, 'host:updated', (v) => v.poll?.writings?.length === 2);
+		for (const k of [0, 1])
+			expectOk(
+				await call(students[k]!, 'answer:submit', {
+					code,
+					item: 0,
+					response: { type: 'writing', text: essay(k) }
+				})
+			);
+		const seen = await hostSees;
+		expect(seen.poll?.writings).toEqual([
+			{ author: 'Writer 0', text: essay(0), words: 19 },
+			{ author: 'Writer 1', text: essay(1), words: 19 }
+		]);
+		expect(seen.poll?.responses).toBe(2);
+
+		const revealed = nextEvent(students[2]!, 'room:updated', (v) => v.phase === 'revealed');
+		expectOk(await call(host, 'host:command', { code, command: { type: 'close' } }));
+		expectOk(await call(host, 'host:command', { code, command: { type: 'reveal' } }));
+		expect((await revealed).poll).toEqual({ responses: 2 });
+
+		// Nobody but the teacher ever had another student's text; each student only their own.
+		const text = (log: { payload: unknown }[]) => JSON.stringify(log.map((l) => l.payload));
+		expect(text(hostLog)).toContain('MARK1Q');
+		expect(text(screenLog)).not.toMatch(/MARK\dQ/);
+		expect(text(logs[2]!)).not.toMatch(/MARK\dQ/);
+		expect(text(logs[0]!)).not.toContain('MARK1Q');
+		expect(text(logs[1]!)).not.toContain('MARK0Q');
+	});
+});
