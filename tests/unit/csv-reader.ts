@@ -12,8 +12,10 @@ export function readCsv(text: string): string[][] {
 			i += 1;
 			for (;;) {
 				if (i >= s.length) throw new Error('unterminated quote');
-				if (s[i] === '"' && s[i + 1] === '"') ((field += '"'), (i += 2));
-				else if (s[i] === '"') {
+				if (s[i] === '"' && s[i + 1] === '"') {
+					field += '"';
+					i += 2;
+				} else if (s[i] === '"') {
 					i += 1;
 					break;
 				} else field += s[i++];
