@@ -21,7 +21,9 @@ export function helpPercent(url: URL): number {
 
 export const PRIVATE_HEADERS = {
 	'cache-control': 'private, no-store',
-	'referrer-policy': 'no-referrer',
+	// Not `no-referrer`: Chromium then sends `Origin: null` with the page's own forms, which
+	// SvelteKit's CSRF check refuses. `same-origin` still tells other sites nothing.
+	'referrer-policy': 'same-origin',
 	'x-robots-tag': 'noindex'
 };
 
