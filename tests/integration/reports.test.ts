@@ -420,6 +420,61 @@ describe('a session’s report, played with real sockets', () => {
 	});
 });
 
+describe('a homework session’s report while it is open', () => {
+	it('says who finished and who has not started, and updates as students go on', async () => {
+		const items = ['q:ostentatious-meaning', 'q:decree-duma-echo'];
+		const { code, hostToken } = newSession(server, { mode: 'homework', timeLimit: null }, items);
+		const host = client(server.url);
+		expectOk(await call(host, 'host:attach', { code, hostToken }));
+		const join = async (nickname: string) => {
+			const socket = client(server.url);
+			expectOk(await call(socket, 'room:join', { code, nickname }));
+			return socket;
+		};
+		const [fin, mid, idle] = [await join('Fin'), await join('Mid'), await join('Idle')];
+		expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));
+		const answer = async (s: Client, item: number, response: AnyResponse) => {
+			expectOk(await call(s, 'answer:submit', { code, item, response }));
+			expectOk(await call(s, 'homework:advance', { code }));
+		};
+		await answer(fin, 0, { type: 'single', choice: 2 });
+		await answer(fin, 1, { type: 'truefalse', value: true });
+		await answer(mid, 0, { type: 'single', choice: 1 });
+		const report = () => buildReport(server.app.ctx.repo.loadSession(code)!.state, 0.5);
+		const r = report();
+		expect(r.ended).toBe(false);
+		expect(
+			r.students.map((s) => [s.nickname, s.asked, s.correct, s.finished, s.notStarted, s.needsHelp])
+		).toEqual([
+			['Fin', 2, 2, true, false, false],
+			['Mid', 1, 0, false, false, true],
+			['Idle', 0, 0, false, true, false]
+		]);
+		// Not reached yet, rather than not answered.
+		expect(r.questions.map((q) => [q.id, q.status, q.answered, q.unanswered])).toEqual([
+			['ostentatious-meaning', 'open', 2, 1],
+			['decree-duma-echo', 'open', 1, 2]
+		]);
+		expect(
+			answerRows(server.app.ctx.repo.loadSession(code)!.state).map((row) => [
+				row[0],
+				row[1],
+				row[6]
+			])
+		).toEqual([
+			['Fin', 1, 'yes'],
+			['Fin', 2, 'yes'],
+			['Mid', 1, 'yes'],
+			['Mid', 2, 'no'],
+			['Idle', 1, 'no'],
+			['Idle', 2, 'no']
+		]);
+		// Reloaded later: Idle has started.
+		await answer(idle, 0, { type: 'single', choice: 2 });
+		expect(report().students[2]).toMatchObject({ notStarted: false, asked: 1, correct: 1 });
+	});
+});
+
 describe('deleting and expiring sessions', () => {
 	const count = (file: string, code: string) => {
 		const db = new Database(file, { readonly: true });
