@@ -115,6 +115,7 @@ test('the report opens from the controls after the end, exports, prints and stay
 	await teacher.getByRole('link', { name: 'Ada', exact: true }).click();
 	await expect(teacher.getByRole('heading', { name: 'What Ada’s review shows' })).toBeVisible();
 	await teacher.goBack();
+	expect((await teacher.request.get(`/reports/${code}/students/__proto__`)).status()).toBe(404);
 
 	// Print: the controls go, the sections stay, nothing wider than A4 or Letter.
 	await teacher.emulateMedia({ media: 'print' });
@@ -150,6 +151,9 @@ test('the report opens from the controls after the end, exports, prints and stay
 			const res = await page.goto(`/reports/${code}${path}`);
 			expect(res?.status(), `${path}`).toBe(404);
 		}
+	// The list is a teacher page: the gate first.
+	await stranger.goto('/reports');
+	await expect(stranger).toHaveURL(/\/teacher\?next=%2Freports$/);
 	const forged = await browserWith(browser, [{ ...reportCookie, value: 'not-the-key' }]);
 	expect((await forged.goto(`/reports/${code}`))?.status()).toBe(404);
 	// A wrong host key posted to the report gets a 404 too, and no cookie.
@@ -163,7 +167,10 @@ test('the report opens from the controls after the end, exports, prints and stay
 
 	// The teacher's list, then deleting the session: the report and its exports are gone.
 	await teacher.goto('/reports');
-	await expect(teacher.getByRole('row', { name: new RegExp(code) })).toContainText('Ended');
+	const listed = teacher.getByRole('row', { name: new RegExp(code) });
+	await expect(listed).toContainText('Ended');
+	// Two students, one right answer between them, of two questions.
+	await expect(listed).toContainText('0.5 of 2 correct');
 	await noAxeViolations(teacher);
 	await teacher.getByRole('link', { name: `Delete session ${code}` }).click();
 	await teacher.getByLabel('Yes, delete it for good').check();

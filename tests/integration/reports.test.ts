@@ -374,6 +374,23 @@ describe('a session’s report, played with real sockets', () => {
 		);
 	});
 
+	it('is listed with its counts: students not removed, their full-credit answers, its questions', () => {
+		const [row] = server.app.ctx.repo.listSessions(500, [game.code]);
+		// Ann 6 + the quoted student 3 full-credit answers; Dee's are gone with her.
+		expect(row).toMatchObject({
+			code: game.code,
+			kitSlug: 'hitting-rock-bottom',
+			phase: 'ended',
+			mode: 'live',
+			deadline: null,
+			items: 12,
+			questions: 6,
+			players: 4,
+			correctAnswers: 9
+		});
+		expect(server.app.ctx.repo.listSessions(500, []).length).toBe(0);
+	});
+
 	it('opens to the host key and the unlocked teacher only, never to other keys', () => {
 		const { repo } = server.app.ctx;
 		const { code, hostToken, screenKey, by } = game;

@@ -33,6 +33,7 @@ export interface SessionSummary {
 	mode: 'live' | 'homework';
 	deadline: number | null;
 	items: number;
+	questions: number;
 	/** Students not removed. */
 	players: number;
 	/** Of those, how many reached the end (homework). */
@@ -443,6 +444,7 @@ export function openDatabase(
 						mode: core.settings.mode ?? 'live',
 						deadline: core.settings.deadline ?? null,
 						items: core.items.length,
+						questions: core.items.filter((i) => i.kind === 'question').length,
 						players: r.players,
 						finished: r.finished,
 						correctAnswers: r.correct

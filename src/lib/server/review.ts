@@ -44,7 +44,10 @@ export function buildReview(ctx: AppContext, reviewKey: string): Review | null {
  * report (each student's row links to it) share it. Null for someone removed or unknown.
  */
 export function reviewOf(state: RoomState, participantId: string): Review | null {
-	const me = state.participants[participantId];
+	// The id may come from a URL (the report's student page): own keys only.
+	const me = Object.hasOwn(state.participants, participantId)
+		? state.participants[participantId]
+		: undefined;
 	if (!me || me.removed) return null;
 	const { core, answers } = state;
 	const homework = core.settings.mode === 'homework';
