@@ -4,6 +4,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/lib/server/tokens';
+import { buildReport } from '../../src/lib/report/figures';
+import { answerRows } from '../../src/lib/report/csv';
 import {
 	call,
 	client,
@@ -78,7 +80,10 @@ describe('a writing item', () => {
 				})
 			);
 		const seen = await hostSees;
-		expect(seen.poll?.writings).toEqual([
+		// Handed in one after the other, within a millisecond maybe: compared in author order.
+		const byAuthor = <T extends { author: string }>(xs: T[] = []) =>
+			[...xs].sort((a, b) => a.author.localeCompare(b.author));
+		expect(byAuthor(seen.poll?.writings)).toEqual([
 			{ author: 'Writer 0', text: essay(0), words: 19 },
 			{ author: 'Writer 1', text: essay(1), words: 19 }
 		]);
@@ -96,5 +101,14 @@ describe('a writing item', () => {
 		expect(text(logs[2]!)).not.toMatch(/MARK\dQ/);
 		expect(text(logs[0]!)).not.toContain('MARK1Q');
 		expect(text(logs[1]!)).not.toContain('MARK0Q');
+
+		// The teacher's report holds every text, and the export one row each.
+		expectOk(await call(host, 'host:command', { code, command: { type: 'end' } }));
+		const state = server.app.ctx.repo.loadSession(code)!.state;
+		expect(
+			byAuthor(buildReport(state, 0.5).polls[0]!.results.writings).map((w) => w.author)
+		).toEqual(['Writer 0', 'Writer 1']);
+		const rows = answerRows(state).map((r) => r.map(String).join('|'));
+		expect(rows.filter((r) => r.includes('MARK0Q') || r.includes('MARK1Q'))).toHaveLength(2);
 	});
 });

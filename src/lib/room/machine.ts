@@ -305,10 +305,13 @@ function openItem(state: RoomState, index: number, now: number): StepResult {
 			{ type: 'schedule', at: null }
 		]);
 	const limit = item.kind === 'question' ? state.core.settings.timeLimit : null;
+	const opened = state.core.items.map((_, i) => state.core.opened?.[i] ?? null);
+	opened[index] = now;
 	const next = withCore(state, {
 		phase: 'open',
 		current: index,
 		openedAt: now,
+		opened,
 		deadline: limit === null ? null : now + limit * 1000,
 		pausedAt: null,
 		pollRevealed: false

@@ -86,18 +86,21 @@ export function tallyPoll(
 		return results;
 	}
 	if (poll.type === 'writing') {
+		// In the order they were handed in, whichever order storage gives them back.
 		if (opts.includePending)
-			results.writings = answers.flatMap((a) =>
-				a.response.type === 'writing'
-					? [
-							{
-								author: opts.nicknames(a.participantId),
-								text: a.response.text,
-								words: wordCount(a.response.text)
-							}
-						]
-					: []
-			);
+			results.writings = [...answers]
+				.sort((a, b) => a.at - b.at || a.participantId.localeCompare(b.participantId))
+				.flatMap((a) =>
+					a.response.type === 'writing'
+						? [
+								{
+									author: opts.nicknames(a.participantId),
+									text: a.response.text,
+									words: wordCount(a.response.text)
+								}
+							]
+						: []
+				);
 		return results;
 	}
 	if (opts.totalsOnly) return results;

@@ -84,6 +84,8 @@ export interface Core {
 	current: number;
 	locked: boolean;
 	openedAt: number | null;
+	/** When each item was opened (server ms, by index; null: not yet), for reports' time to answer. */
+	opened?: (number | null)[];
 	/** Base deadline (server ms) for a student with no extra time; null when untimed. */
 	deadline: number | null;
 	/** While paused: when the pause began. */

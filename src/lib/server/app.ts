@@ -9,6 +9,7 @@ import { setContext, type AppContext } from './context';
 import { dataDir, openDatabase, type Repository } from './db';
 import { createKitLibrary } from './kit/registry';
 import { attachRealtime, type Realtime } from './realtime';
+import { retentionDays, startRetention } from './retention';
 import type { Spread } from './room-hub';
 
 export interface StartOptions {
@@ -49,11 +50,13 @@ export function startApp(httpServer: HttpServer, options: StartOptions = {}): Ap
 		spread: options.spread
 	});
 	realtime.hub.resumeOpen();
+	const stopRetention = startRetention(repo, retentionDays(), options.clock);
 	return {
 		ctx,
 		realtime,
 		async close() {
 			unwatch();
+			stopRetention();
 			await realtime.close();
 			if (!options.repo) repo.close();
 		}

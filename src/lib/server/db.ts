@@ -23,6 +23,32 @@ export interface SessionRow {
 	core: Core;
 }
 
+export interface SessionSummary {
+	code: string;
+	kitSlug: string;
+	kitTitle: string;
+	createdAt: number;
+	updatedAt: number;
+	phase: string;
+	mode: 'live' | 'homework';
+	deadline: number | null;
+	items: number;
+	questions: number;
+	/** Students not removed. */
+	players: number;
+	/** Of those, how many reached the end (homework). */
+	finished: number;
+	/** Fully correct answers of students not removed. */
+	correctAnswers: number;
+}
+
+export interface DeletedRows {
+	sessions: number;
+	participants: number;
+	answers: number;
+	upvotes: number;
+}
+
 export interface Repository {
 	readonly file: string;
 	codeExists(code: string): boolean;
@@ -68,14 +94,16 @@ export interface Repository {
 	tx<T>(fn: () => T): T;
 	/** Who checkpoints the WAL: the worker thread, or commits on this thread (before the worker is up, or after it failed). */
 	checkpoints(): 'worker' | 'inline';
-	listSessions(limit?: number): {
-		code: string;
-		kitSlug: string;
-		kitTitle: string;
-		createdAt: number;
-		phase: string;
-		players: number;
-	}[];
+	/** Sessions newest first, with counts for the reports list; `only` keeps those codes. */
+	listSessions(limit?: number, only?: string[]): SessionSummary[];
+	/** The hash of the report key stored for a session (see `report-access.ts`), or null. */
+	reportKeyHash(code: string): string | null;
+	/** Stores the hash of a session's report key (derived from its host token). */
+	setReportKeyHash(code: string, hash: string): void;
+	/** Deletes a session and every row of it; how many rows of each table went. */
+	deleteSession(code: string): DeletedRows;
+	/** Deletes every ended session last changed before `ms` (server ms); their codes. */
+	deleteEndedBefore(ms: number): string[];
 	close(): void;
 }
 
@@ -143,6 +171,11 @@ function migrate(db: Database.Database) {
 	const columns = (db.prepare('PRAGMA table_info(participants)').all() as { name: string }[]).map(
 		(c) => c.name
 	);
+	const sessionColumns = (
+		db.prepare('PRAGMA table_info(sessions)').all() as { name: string }[]
+	).map((c) => c.name);
+	if (!sessionColumns.includes('report_key_hash'))
+		db.exec('ALTER TABLE sessions ADD COLUMN report_key_hash TEXT');
 	if (!columns.includes('progress'))
 		db.exec('ALTER TABLE participants ADD COLUMN progress INTEGER NOT NULL DEFAULT 0');
 	if (!columns.includes('device_hash'))
@@ -236,8 +269,22 @@ export function openDatabase(
 			"SELECT code FROM sessions WHERE json_extract(core_json, '$.phase') = 'open' ORDER BY updated_at DESC LIMIT 500"
 		),
 		list: db.prepare(
-			`SELECT s.code, s.core_json, (SELECT COUNT(*) FROM participants p WHERE p.code = s.code AND p.removed = 0) AS players
+			`SELECT s.code, s.core_json, s.updated_at,
+			 (SELECT COUNT(*) FROM participants p WHERE p.code = s.code AND p.removed = 0) AS players,
+			 (SELECT COUNT(*) FROM participants p WHERE p.code = s.code AND p.removed = 0
+			   AND p.progress >= json_array_length(s.core_json, '$.items')) AS finished,
+			 (SELECT COUNT(*) FROM answers a JOIN participants p ON p.id = a.participant_id
+			   WHERE a.code = s.code AND p.removed = 0 AND a.credit = 1) AS correct
 			 FROM sessions s ORDER BY s.created_at DESC LIMIT ?`
+		),
+		reportKey: db.prepare('SELECT report_key_hash FROM sessions WHERE code = ?'),
+		setReportKey: db.prepare('UPDATE sessions SET report_key_hash = ? WHERE code = ?'),
+		deleteUpvotes: db.prepare('DELETE FROM upvotes WHERE code = ?'),
+		deleteAnswers: db.prepare('DELETE FROM answers WHERE code = ?'),
+		deleteParticipants: db.prepare('DELETE FROM participants WHERE code = ?'),
+		deleteSession: db.prepare('DELETE FROM sessions WHERE code = ?'),
+		endedBefore: db.prepare(
+			"SELECT code FROM sessions WHERE json_extract(core_json, '$.phase') = 'ended' AND updated_at < ?"
 		)
 	};
 
@@ -288,6 +335,15 @@ export function openDatabase(
 			flushTimer.unref?.();
 		}
 	};
+
+	/** Children first: participants reference the session. */
+	const deleteSession = (code: string): DeletedRows =>
+		tx(() => ({
+			upvotes: q.deleteUpvotes.run(code).changes,
+			answers: q.deleteAnswers.run(code).changes,
+			participants: q.deleteParticipants.run(code).changes,
+			sessions: q.deleteSession.run(code).changes
+		}));
 
 	const participantParams = (code: string, p: Participant) => ({
 		...p,
@@ -412,20 +468,49 @@ export function openDatabase(
 		openCodes: () => (q.open.all() as { code: string }[]).map((r) => r.code),
 		// One wrapper for every transaction: `db.transaction(fn)` builds four new functions a call.
 		tx,
-		listSessions(limit = 50) {
-			return (q.list.all(limit) as { code: string; core_json: string; players: number }[]).map(
-				(r) => {
+		listSessions(limit = 200, only) {
+			flush();
+			const rows = q.list.all(limit) as {
+				code: string;
+				core_json: string;
+				updated_at: number;
+				players: number;
+				finished: number;
+				correct: number;
+			}[];
+			return rows
+				.filter((r) => !only || only.includes(r.code))
+				.map((r) => {
 					const core = JSON.parse(r.core_json) as Core;
 					return {
 						code: r.code,
 						kitSlug: core.kitSlug,
 						kitTitle: core.kitTitle,
 						createdAt: core.createdAt,
+						updatedAt: r.updated_at,
 						phase: core.phase,
-						players: r.players
+						mode: core.settings.mode ?? 'live',
+						deadline: core.settings.deadline ?? null,
+						items: core.items.length,
+						questions: core.items.filter((i) => i.kind === 'question').length,
+						players: r.players,
+						finished: r.finished,
+						correctAnswers: r.correct
 					};
-				}
-			);
+				});
+		},
+		reportKeyHash(code) {
+			const row = q.reportKey.get(code) as { report_key_hash: string | null } | undefined;
+			return row?.report_key_hash ?? null;
+		},
+		setReportKeyHash(code, hash) {
+			q.setReportKey.run(hash, code);
+		},
+		deleteSession,
+		deleteEndedBefore(ms) {
+			const codes = (q.endedBefore.all(ms) as { code: string }[]).map((r) => r.code);
+			for (const code of codes) deleteSession(code);
+			return codes;
 		},
 		checkpoints: () => mode.current,
 		close: () => {

@@ -5,6 +5,7 @@
 import type { Evidence } from '../kit/types';
 import { describeCorrect, describeResponse } from '../room/describe';
 import type { Response } from '../scoring';
+import type { RoomState } from '../room/types';
 import type { AppContext } from './context';
 import { hashToken } from './tokens';
 
@@ -35,9 +36,20 @@ export function buildReview(ctx: AppContext, reviewKey: string): Review | null {
 	const found = ctx.repo.findReview(hashToken(reviewKey));
 	if (!found) return null;
 	const session = ctx.repo.loadSession(found.code);
-	const me = session?.state.participants[found.participantId];
-	if (!session || !me || me.removed) return null;
-	const { core, answers } = session.state;
+	return session ? reviewOf(session.state, found.participantId) : null;
+}
+
+/**
+ * What one student's review shows, from a stored room: the student's own page and the teacher's
+ * report (each student's row links to it) share it. Null for someone removed or unknown.
+ */
+export function reviewOf(state: RoomState, participantId: string): Review | null {
+	// The id may come from a URL (the report's student page): own keys only.
+	const me = Object.hasOwn(state.participants, participantId)
+		? state.participants[participantId]
+		: undefined;
+	if (!me || me.removed) return null;
+	const { core, answers } = state;
 	const homework = core.settings.mode === 'homework';
 	// Ended early: the items after the last one opened were never asked.
 	const revealedUpTo = homework

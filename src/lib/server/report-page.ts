@@ -1,0 +1,56 @@
+/**
+ * What the report routes share: the access check that answers 404, the teacher's "needs help"
+ * threshold from the query, and the CSV responses.
+ */
+import { error, type Cookies } from '@sveltejs/kit';
+import { ANSWER_COLUMNS, answerRows, SUMMARY_COLUMNS, summaryRows, toCsv } from '../report/csv';
+import { buildReport } from '../report/figures';
+import type { RoomState } from '../room/types';
+import { getContext } from './context';
+import { canReadReport } from './report-access';
+
+export const DEFAULT_HELP_PERCENT = 50;
+
+/** `?help=` in percent (0–100), else the default. */
+export function helpPercent(url: URL): number {
+	const n = Number(url.searchParams.get('help'));
+	return url.searchParams.has('help') && Number.isFinite(n)
+		? Math.min(100, Math.max(0, Math.round(n)))
+		: DEFAULT_HELP_PERCENT;
+}
+
+export const PRIVATE_HEADERS = {
+	'cache-control': 'private, no-store',
+	// Not `no-referrer`: Chromium then sends `Origin: null` with the page's own forms, which
+	// SvelteKit's CSRF check refuses. `same-origin` still tells other sites nothing.
+	'referrer-policy': 'same-origin',
+	'x-robots-tag': 'noindex'
+};
+
+/** The stored room of a report this request may read; 404 otherwise (never 403). */
+export function readableSession(cookies: Cookies, id: string): { code: string; state: RoomState } {
+	const { repo } = getContext();
+	const code = id.toUpperCase();
+	const session = canReadReport(repo, cookies, code) ? repo.loadSession(code) : null;
+	if (!session) error(404, { message: 'There is no report here.' });
+	return { code, state: session.state };
+}
+
+function csvResponse(body: string, filename: string): Response {
+	return new Response(body, {
+		headers: {
+			...PRIVATE_HEADERS,
+			'content-type': 'text/csv; charset=utf-8',
+			'content-disposition': `attachment; filename="${filename}"`
+		}
+	});
+}
+
+export function answersCsv(code: string, state: RoomState): Response {
+	return csvResponse(toCsv(ANSWER_COLUMNS, answerRows(state)), `quorum-${code}-answers.csv`);
+}
+
+export function studentsCsv(code: string, state: RoomState, percent: number): Response {
+	const rows = summaryRows(buildReport(state, percent / 100));
+	return csvResponse(toCsv(SUMMARY_COLUMNS, rows), `quorum-${code}-students.csv`);
+}
