@@ -62,7 +62,7 @@ const ITEMS = [
 	'q:decree-duma-echo',
 	'q:argument-structure',
 	'q:city-liberated',
-	'q:agreement-signed-year',
+	'q:days-before-publication',
 	'p:only-way-is-up',
 	'p:main-trigger',
 	'p:bold-or-self-defeating-why',
@@ -107,9 +107,9 @@ const PLAN: Plan[] = [
 		[QUOTED]: { type: 'short', text: 'TADMUR' }
 	},
 	{
-		[ANN]: { type: 'numeric', value: 2000 },
-		[HOSTILE]: { type: 'numeric', value: 1999 },
-		[QUOTED]: { type: 'numeric', value: 2000 }
+		[ANN]: { type: 'numeric', value: 9 },
+		[HOSTILE]: { type: 'numeric', value: 8 },
+		[QUOTED]: { type: 'numeric', value: 9 }
 	},
 	{
 		[ANN]: { type: 'scale', value: 5 },
@@ -220,7 +220,7 @@ describe('a session’s report, played with real sockets', () => {
 			'cooperation-collapse-reasons',
 			'decree-duma-echo',
 			'city-liberated',
-			'agreement-signed-year'
+			'days-before-publication'
 		]);
 		const q = (id: string) => r.questions.find((x) => x.id === id)!;
 		// Dee's right answer is gone with her; the RTL student never answered.
@@ -241,7 +241,7 @@ describe('a session’s report, played with real sockets', () => {
 		expect(q('cooperation-collapse-reasons').meanCredit).toBeCloseTo(5 / 9, 10);
 		expect(q('argument-structure').meanCredit).toBeCloseTo(1.6 / 3, 10);
 		expect(q('city-liberated').misconception).toEqual({ label: 'Moscow', count: 1 });
-		expect(q('agreement-signed-year').misconception).toEqual({ label: '1999', count: 1 });
+		expect(q('days-before-publication').misconception).toEqual({ label: '8 days', count: 1 });
 		expect(q('decree-duma-echo').misconception).toEqual({ label: 'False', count: 1 });
 		for (const x of r.questions) {
 			expect(x.medianSeconds).toBeGreaterThanOrEqual(0);
@@ -328,7 +328,7 @@ describe('a session’s report, played with real sockets', () => {
 			[4, 'points', '1000', '0', '600', ''],
 			[5, 'response', 'Palmyra', 'Moscow', 'TADMUR', ''],
 			[5, 'correct', 'yes', 'no', 'yes', ''],
-			[6, 'response', '2000', '1999', '2000', ''],
+			[6, 'response', '9 days', '8 days', '9 days', ''],
 			[
 				8,
 				'response',
@@ -370,7 +370,7 @@ describe('a session’s report, played with real sockets', () => {
 		]);
 		// Missed: in session order, ids as the kit names them.
 		expect(rows[2]![8]).toBe(
-			'ostentatious-meaning cooperation-collapse-reasons decree-duma-echo argument-structure city-liberated agreement-signed-year'
+			'ostentatious-meaning cooperation-collapse-reasons decree-duma-echo argument-structure city-liberated days-before-publication'
 		);
 	});
 
