@@ -30,6 +30,7 @@ import type {
 	Settings,
 	StepResult
 } from './types';
+import { ownEntry } from './own';
 
 export function createRoom(input: {
 	code: string;
@@ -163,7 +164,7 @@ export function rankVersion(state: RoomState): number {
  */
 function putParticipant(state: RoomState, p: Participant, owned?: Owned): RoomState {
 	const before = state.participants;
-	const prev = before[p.id];
+	const prev = ownEntry(before, p.id);
 	const inPlace = owned?.has(before) === true;
 	const participants = inPlace ? before : { ...before };
 	participants[p.id] = p;
@@ -525,7 +526,7 @@ function answers(state: RoomState, list: AnswerCommand[], now: number, owned: Ow
 function extendsClose(state: RoomState, id: string): boolean {
 	const { core } = state;
 	if (core.deadline === null || isHomework(core)) return false;
-	return (state.participants[id]?.extraTime ?? 1) !== 1;
+	return (ownEntry(state.participants, id)?.extraTime ?? 1) !== 1;
 }
 
 function answer(
@@ -536,7 +537,7 @@ function answer(
 	inBatch = false
 ): StepResult {
 	const { core } = state;
-	const p = state.participants[cmd.participantId];
+	const p = ownEntry(state.participants, cmd.participantId);
 	if (!p) return fail('not_participant');
 	if (p.removed) return fail('removed');
 	if (isHomework(core)) return homeworkAnswer(state, p, cmd, now, owned);
@@ -649,7 +650,7 @@ export function step(
 		case 'join': {
 			if (core.locked) return fail('room_locked');
 			// Ids are the transport's to mint; a known id must never reset someone's points.
-			if (state.participants[cmd.participantId]) return fail('bad_phase');
+			if (ownEntry(state.participants, cmd.participantId)) return fail('bad_phase');
 			if (roster(state).names.has(cmd.nickname.toLowerCase())) return fail('nickname_taken');
 			const participant: Participant = {
 				id: cmd.participantId,
@@ -669,7 +670,7 @@ export function step(
 		}
 		case 'connect':
 		case 'disconnect': {
-			const p = state.participants[cmd.participantId];
+			const p = ownEntry(state.participants, cmd.participantId);
 			if (!p) return fail('not_participant');
 			if (p.removed) return fail('removed');
 			const connected = cmd.type === 'connect';
@@ -683,7 +684,7 @@ export function step(
 		case 'answers':
 			return answers(state, cmd.list, now, owned);
 		case 'upvote': {
-			const voter = state.participants[cmd.participantId];
+			const voter = ownEntry(state.participants, cmd.participantId);
 			if (!voter || voter.removed) return fail('not_participant');
 			// Only the open discussion's responses can be upvoted; a scan of that item alone.
 			const target = Object.values(state.answers[core.current] ?? {}).find(
@@ -692,7 +693,7 @@ export function step(
 			if (!target || target.status === 'hidden' || target.status === 'pending')
 				return fail('not_found');
 			if (target.participantId === voter.id) return fail('own_response');
-			const voters = state.upvotes[cmd.responseId] ?? [];
+			const voters = ownEntry(state.upvotes, cmd.responseId) ?? [];
 			if (voters.includes(voter.id)) return fail('already_upvoted');
 			const next = {
 				...state,
@@ -711,7 +712,7 @@ export function step(
 			}
 			return openItem(state, 0, now);
 		case 'advance': {
-			const p = state.participants[cmd.participantId];
+			const p = ownEntry(state.participants, cmd.participantId);
 			if (!p || p.removed) return fail('not_participant');
 			if (!isHomework(core) || core.phase !== 'open') return fail('bad_phase');
 			if (p.progress >= core.items.length) return fail('wrong_item');
@@ -720,9 +721,11 @@ export function step(
 			return ok(setParticipant(state, { ...p, progress: p.progress + 1 }, effects, owned), effects);
 		}
 		case 'lock':
+			// A command that only repeats the current state writes nothing (a double click, a flood).
+			if (core.locked === cmd.locked) return ok(state);
 			return ok(withCore(state, { locked: cmd.locked }), [{ type: 'coreChanged' }]);
 		case 'remove': {
-			const p = state.participants[cmd.participantId];
+			const p = ownEntry(state.participants, cmd.participantId);
 			if (!p) return fail('not_participant');
 			const effects: Effect[] = [];
 			return closeIfDone(
@@ -733,8 +736,9 @@ export function step(
 			);
 		}
 		case 'extraTime': {
-			const p = state.participants[cmd.participantId];
+			const p = ownEntry(state.participants, cmd.participantId);
 			if (!p || p.removed) return fail('not_participant');
+			if (p.extraTime === cmd.extraTime) return ok(state);
 			const effects: Effect[] = [];
 			return closeIfDone(
 				setParticipant(state, { ...p, extraTime: cmd.extraTime as ExtraTime }, effects, owned),
@@ -751,13 +755,15 @@ export function step(
 			return ok(next, [{ type: 'coreChanged' }, schedule(next)]);
 		}
 		case 'pause':
-			if (core.phase !== 'open' || core.pausedAt !== null) return fail('bad_phase');
+			if (core.phase !== 'open') return fail('bad_phase');
+			if (core.pausedAt !== null) return ok(state);
 			return ok(withCore(state, { pausedAt: now }), [
 				{ type: 'coreChanged' },
 				{ type: 'schedule', at: null }
 			]);
 		case 'resume': {
-			if (core.phase !== 'open' || core.pausedAt === null) return fail('bad_phase');
+			if (core.phase !== 'open') return fail('bad_phase');
+			if (core.pausedAt === null) return ok(state);
 			const shift = now - core.pausedAt;
 			const next = withCore(state, {
 				pausedAt: null,
@@ -789,6 +795,7 @@ export function step(
 		case 'moderate': {
 			const target = findResponse(state, cmd.responseId);
 			if (!target || target.responseId === undefined) return fail('not_found');
+			if (target.status === cmd.status) return ok(state);
 			const updated: Answer = { ...target, status: cmd.status };
 			const answers = {
 				...state.answers,

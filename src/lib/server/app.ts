@@ -9,6 +9,8 @@ import { setContext, type AppContext } from './context';
 import { dataDir, openDatabase, type Repository } from './db';
 import { createKitLibrary } from './kit/registry';
 import { attachRealtime, type Realtime } from './realtime';
+import type { LimitConfig } from './limits';
+import { log } from './log';
 import type { Spread } from './room-hub';
 
 export interface StartOptions {
@@ -18,6 +20,8 @@ export interface StartOptions {
 	clock?: () => number;
 	/** When sends to students are spread over turns of the event loop (tests make it small). */
 	spread?: Spread;
+	/** Per-address and per-room limits (see `limits.ts`); the benchmark lifts them. */
+	limits?: LimitConfig;
 	/** How long a logged answer may wait for its SQLite write (tests make it long). */
 	logFlushMs?: number;
 	/**
@@ -41,12 +45,12 @@ export function startApp(httpServer: HttpServer, options: StartOptions = {}): Ap
 			logFlushMs: options.logFlushMs
 		});
 	const ctx = setContext({ kits, repo });
-	for (const b of kits.broken())
-		console.warn(`[quorum] kit "${b.slug}" not served:\n  ${b.errors.join('\n  ')}`);
+	for (const b of kits.broken()) log.warn({ kit: b.slug, errors: b.errors }, 'kit not served');
 	const unwatch = options.watchKits ? kits.watch() : () => {};
 	const realtime = attachRealtime(httpServer, ctx, {
 		clock: options.clock,
-		spread: options.spread
+		spread: options.spread,
+		limits: options.limits
 	});
 	realtime.hub.resumeOpen();
 	return {

@@ -16,6 +16,7 @@ import {
 	WatchSchema,
 	ScreenSchema,
 	errorAck,
+	limitedAck,
 	type Ack,
 	type ClientToServerEvents,
 	type ServerToClientEvents
@@ -23,10 +24,14 @@ import {
 import { isHomework, participantCount } from '../room/machine';
 import { hostView, myAnswer, myView, publicView, rosterRows, screenView } from '../room/view';
 import type { AppContext } from './context';
+import { clientAddress, Limits, originAllowed, type LimitConfig, type Verdict } from './limits';
+import { log } from './log';
 import { RoomHub, rooms, type Outcome, type Spread } from './room-hub';
 import { hashToken, newId, newToken, reviewKeyFor, sameSecret } from './tokens';
 
 interface SocketData {
+	/** The client's address (see `clientAddress`), for the per-address limits. */
+	address?: string;
 	code?: string;
 	role?: 'student' | 'host' | 'screen';
 	participantId?: string;
@@ -37,6 +42,9 @@ interface SocketData {
 
 const BURST = 20;
 const RATE = 10;
+/** A socket that has not joined anything needs a join or two: it gets far less. */
+const STRANGER_BURST = 5;
+const STRANGER_RATE = 2;
 /** Far above a lecture hall; a ceiling for bot floods of a join code. */
 const MAX_PARTICIPANTS = 5000;
 type QSocket = Socket<
@@ -63,10 +71,34 @@ export const isAbusive = (text: string) => profanity.hasMatch(text);
 
 const ignore = () => {};
 
+/** Every event a client may send; anything else is answered `unknown_event`. */
+const EVENTS: ReadonlySet<string> = new Set<keyof ClientToServerEvents>([
+	'room:join',
+	'screen:watch',
+	'host:attach',
+	'host:command',
+	'answer:submit',
+	'homework:advance',
+	'response:upvote'
+]);
+
 /** A handler threw: logged, and the client told `internal`. */
 function failed<T>(event: string, socket: QSocket, reply: (r: Ack<T>) => void, e: unknown) {
-	console.error(`[quorum] ${event} failed`, { code: socket.data.code, error: e });
+	log.error({ event, code: socket.data.code, err: e }, 'handler failed');
 	reply(errorAck('internal'));
+}
+
+/** The ack callback, if the client sent one (always last), and the arguments before it. */
+function split(args: unknown[]): { reply: (r: unknown) => void; params: unknown[] } {
+	const last = args.at(-1);
+	if (typeof last !== 'function') return { reply: ignore, params: args };
+	let done = false;
+	const reply = (r: unknown) => {
+		if (done) return;
+		done = true;
+		(last as (r: unknown) => void)(r);
+	};
+	return { reply, params: args.slice(0, -1) };
 }
 
 export interface Realtime {
@@ -78,8 +110,9 @@ export interface Realtime {
 export function attachRealtime(
 	httpServer: HttpServer,
 	ctx: AppContext,
-	options: { clock?: () => number; spread?: Spread } = {}
+	options: { clock?: () => number; spread?: Spread; limits?: LimitConfig } = {}
 ): Realtime {
+	const limits = new Limits(options.limits);
 	const io = new Server<
 		ClientToServerEvents,
 		ServerToClientEvents,
@@ -89,23 +122,40 @@ export function attachRealtime(
 		serveClient: false,
 		perMessageDeflate: false,
 		maxHttpBufferSize: 16 * 1024,
-		connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 }
+		connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 },
+		// Runs for each new connection (handshake), before any socket exists: a page elsewhere
+		// driving students' browsers, or one address opening connections by the hundred, is
+		// refused here at the cost of one header check.
+		allowRequest: (req, callback) => {
+			if (!originAllowed(req)) return callback('origin not allowed', false);
+			limits.connection(clientAddress(req)).then(
+				(v) => callback(v.ok ? null : 'too many connections', v.ok),
+				() => callback(null, true)
+			);
+		}
 	});
 	const hub = new RoomHub(io, ctx.repo, options.clock, options.spread);
 	/** Sockets whose join waits for its turn (apart from `socket.data`, which `enter` replaces). */
 	const joining = new WeakSet<QSocket>();
 
-	/** Wraps a handler: rate-limits, validates, catches, always acks exactly once. */
+	/**
+	 * Wraps a handler: rate-limits, validates, catches, always acks exactly once when the client
+	 * sent an ack: a missing or malformed payload (or the ack in its place) is `bad_request`.
+	 */
 	function on<P, T>(
 		socket: QSocket,
 		event: keyof ClientToServerEvents,
 		schema: v.GenericSchema<unknown, P>,
 		handler: (p: P) => Ack<T> | Promise<Ack<T>>
 	) {
-		socket.on(event, (payload: unknown, ack: unknown) => {
-			const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : ignore;
-			// The teacher's controls hold the secret and may moderate in bursts; everyone else is limited.
+		(socket.on as (e: string, h: (...args: unknown[]) => void) => void)(event, (...args) => {
+			const { reply, params } = split(args);
+			// The teacher's controls hold the secret and may moderate in bursts (their commands are
+			// limited per room instead); everyone else is limited per socket.
 			if (socket.data.role !== 'host' && !bucket(socket)) return reply(errorAck('rate_limited'));
+			const payload = params[0];
+			if (params.length !== 1 || typeof payload !== 'object' || payload === null)
+				return reply(errorAck('bad_request'));
 			const parsed = v.safeParse(schema, payload);
 			if (!parsed.success) return reply(errorAck('invalid_payload'));
 			try {
@@ -130,7 +180,15 @@ export function attachRealtime(
 			for (const r of [...socket.rooms]) if (r !== socket.id) void socket.leave(r);
 			if (old.role === 'student' && old.participantId) markAway(old.code, old.participantId);
 		}
-		socket.data = { code, role, participantId, tokens: old.tokens, refilled: old.refilled };
+		socket.data = {
+			address: old.address,
+			code,
+			role,
+			participantId,
+			// A stranger's small bucket is refilled to a member's once it has joined something.
+			tokens: old.role ? old.tokens : undefined,
+			refilled: old.role ? old.refilled : undefined
+		};
 	}
 
 	function markAway(code: string, participantId: string) {
@@ -140,25 +198,53 @@ export function attachRealtime(
 		if (hub.get(code)) void hub.submit(code, { type: 'disconnect', participantId });
 	}
 
-	/** A token bucket per socket: bursts of 20, then 10 commands a second. */
+	/**
+	 * A token bucket per socket: bursts of 20, then 10 commands a second; a socket that has not
+	 * joined anything yet 5, then 2 a second.
+	 */
 	function bucket(socket: QSocket): boolean {
 		const now = Date.now();
 		const d = socket.data;
-		d.tokens = Math.min(BURST, (d.tokens ?? BURST) + ((now - (d.refilled ?? now)) / 1000) * RATE);
+		const [burst, rate] = d.role ? [BURST, RATE] : [STRANGER_BURST, STRANGER_RATE];
+		d.tokens = Math.min(burst, (d.tokens ?? burst) + ((now - (d.refilled ?? now)) / 1000) * rate);
 		d.refilled = now;
 		if (d.tokens < 1) return false;
 		d.tokens -= 1;
 		return true;
 	}
 
+	/**
+	 * A wrong code, token or key from this address: counted; the reply waits longer as wrong ones
+	 * pile up, and past the limit the address is refused for a while.
+	 */
+	async function wrong<T>(socket: QSocket, error: string): Promise<Ack<T>> {
+		const verdict = await limits.wrongCode(socket.data.address ?? '');
+		if (!verdict.ok) return limitedAck('too_many_attempts', verdict.retryAfter);
+		if (verdict.delayMs > 0) await new Promise((r) => setTimeout(r, verdict.delayMs));
+		return errorAck(error);
+	}
+
+	const refused = (v: Verdict, error: string) => (v.ok ? null : limitedAck(error, v.retryAfter));
+
 	io.on('connection', (raw) => {
 		const socket = raw as QSocket;
+		socket.data.address = clientAddress(socket.request);
 		// Drop the retained handshake request: nothing here reads it after the connection.
 		(socket.request as { res?: unknown }).res = undefined;
 
+		// Unknown events get an answer too, so no client waits for its own timeout.
+		socket.onAny((event: string, ...args: unknown[]) => {
+			if (EVENTS.has(event)) return;
+			const { reply } = split(args);
+			reply(bucket(socket) ? errorAck('unknown_event') : errorAck('rate_limited'));
+		});
+
 		on(socket, 'room:join', JoinSchema, async (p) => {
+			const address = socket.data.address ?? '';
+			const blocked = refused(await limits.mayTry(address), 'too_many_attempts');
+			if (blocked) return blocked;
 			const room = hub.get(p.code);
-			if (!room) return errorAck('no_room');
+			if (!room) return wrong(socket, 'no_room');
 			// One join at a time per socket: a second one sent before the first is answered would
 			// otherwise slip past the checks below while the first waits for its turn.
 			if (joining.has(socket)) return errorAck('already_joined');
@@ -169,7 +255,7 @@ export function attachRealtime(
 			try {
 				if ('token' in p) {
 					const id = ctx.repo.participantByToken(p.code, hashToken(p.token));
-					if (!id) return errorAck('bad_token');
+					if (!id) return await wrong(socket, 'bad_token');
 					if (room.state.participants[id]?.removed) return errorAck('removed');
 					participantId = id;
 					token = p.token;
@@ -183,6 +269,8 @@ export function attachRealtime(
 						return errorAck('already_joined');
 					if (participantCount(room.state) >= MAX_PARTICIPANTS) return errorAck('room_full');
 					if (isAbusive(p.nickname)) return errorAck('nickname_blocked');
+					const flood = refused(await limits.join(address), 'too_many_joins');
+					if (flood) return flood;
 					const id = newId();
 					participantId = id;
 					token = newToken();
@@ -227,21 +315,25 @@ export function attachRealtime(
 			};
 		});
 
-		on(socket, 'screen:watch', ScreenSchema, (p) => {
+		on(socket, 'screen:watch', ScreenSchema, async (p) => {
+			const blocked = refused(await limits.mayTry(socket.data.address ?? ''), 'too_many_attempts');
+			if (blocked) return blocked;
 			const room = hub.get(p.code);
-			if (!room) return errorAck('no_room');
+			if (!room) return wrong(socket, 'no_room');
 			// The projector key is the stored hash of the host token: only the teacher's controls
 			// know it, and it grants nothing but the projector view.
-			if (!sameSecret(p.key, room.hostTokenHash)) return errorAck('not_screen');
+			if (!sameSecret(p.key, room.hostTokenHash)) return wrong(socket, 'not_screen');
 			enter(socket, p.code, 'screen');
 			void socket.join(rooms.screen(p.code));
 			return { ok: true, data: screenView(room.state, hub.now()) };
 		});
 
-		on(socket, 'host:attach', HostAttachSchema, (p) => {
+		on(socket, 'host:attach', HostAttachSchema, async (p) => {
+			const blocked = refused(await limits.mayTry(socket.data.address ?? ''), 'too_many_attempts');
+			if (blocked) return blocked;
 			const room = hub.get(p.code);
-			if (!room) return errorAck('no_room');
-			if (!sameSecret(hashToken(p.hostToken), room.hostTokenHash)) return errorAck('not_host');
+			if (!room) return wrong(socket, 'no_room');
+			if (!sameSecret(hashToken(p.hostToken), room.hostTokenHash)) return wrong(socket, 'not_host');
 			enter(socket, p.code, 'host');
 			void socket.join(rooms.host(p.code));
 			// The whole roster goes in this reply; from now on only changed rows follow.
@@ -257,6 +349,9 @@ export function attachRealtime(
 
 		on(socket, 'host:command', HostCommandPayload, async (p) => {
 			if (socket.data.role !== 'host' || socket.data.code !== p.code) return errorAck('not_host');
+			// Per room, whoever sends: a flood of commands cannot starve the other rooms.
+			const flood = refused(await limits.hostCommand(p.code), 'rate_limited');
+			if (flood) return flood;
 			const r = hub.run(p.code, p.command);
 			if (!r.ok) return errorAck(r.error);
 			if (p.command.type === 'remove') hub.sendRemoved(p.code, p.command.participantId);
