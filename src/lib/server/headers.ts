@@ -1,0 +1,27 @@
+/**
+ * Security headers for every response, beside the Content-Security-Policy that SvelteKit sets
+ * (svelte.config.js, `kit.csp`, with `frame-ancestors 'none'`). Tokens ride in links (the review
+ * key, the projector key), so no page tells another site where it came from.
+ */
+import type { Handle } from '@sveltejs/kit';
+
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+	'referrer-policy': 'no-referrer',
+	'x-content-type-options': 'nosniff',
+	// For browsers that ignore CSP frame-ancestors: nothing of Quorum is framed, not even the projector.
+	'x-frame-options': 'DENY',
+	'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()'
+};
+
+export const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+		// A redirect or a fetched response may come with immutable headers; they are not pages.
+		try {
+			response.headers.set(name, value);
+		} catch {
+			return response;
+		}
+	}
+	return response;
+};
