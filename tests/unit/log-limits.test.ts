@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { clientAddress, Limits, originAllowed } from '../../src/lib/server/limits';
+import { clientAddress, DEFAULT_LIMITS, Limits, originAllowed } from '../../src/lib/server/limits';
 import { createLogger } from '../../src/lib/server/log';
 
 describe('the log never carries a secret', () => {
@@ -96,7 +96,9 @@ describe('Limits', () => {
 			connections: { points: 2, duration: 60 },
 			joins: { points: 60, duration: 60 },
 			wrongCodes: { points: 3, duration: 60, blockDuration: 90, slowAfter: 1, slowMs: 100 },
-			hostCommands: { points: 1, duration: 10 }
+			hostCommands: { points: 1, duration: 10 },
+			member: DEFAULT_LIMITS.member,
+			stranger: DEFAULT_LIMITS.stranger
 		});
 		for (let i = 0; i < 60; i++) expect((await limits.join('nat')).ok).toBe(true);
 		expect(await limits.join('nat')).toMatchObject({ ok: false });

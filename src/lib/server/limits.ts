@@ -30,13 +30,22 @@ export interface LimitConfig {
 	wrongCodes: Limit & { slowAfter: number; slowMs: number };
 	/** Teacher's commands per room: far above any teacher, below a flood that starves other rooms. */
 	hostCommands: Limit;
+	/**
+	 * The token bucket of each socket (`burst` at once, then `rate` a second): a joined student or
+	 * projector, and a stranger (a socket that has not joined anything, which needs a request or
+	 * two). The teacher's socket has none: its commands are limited per room.
+	 */
+	member: { burst: number; rate: number };
+	stranger: { burst: number; rate: number };
 }
 
 export const DEFAULT_LIMITS: LimitConfig = {
 	connections: { points: 600, duration: 60 },
 	joins: { points: 120, duration: 60 },
 	wrongCodes: { points: 40, duration: 60, blockDuration: 120, slowAfter: 10, slowMs: 100 },
-	hostCommands: { points: 120, duration: 10 }
+	hostCommands: { points: 120, duration: 10 },
+	member: { burst: 20, rate: 10 },
+	stranger: { burst: 5, rate: 2 }
 };
 
 /** No limit at all (the benchmark drives thousands of students from one loopback address). */
@@ -44,7 +53,9 @@ export const NO_LIMITS: LimitConfig = {
 	connections: { points: 1e9, duration: 1 },
 	joins: { points: 1e9, duration: 1 },
 	wrongCodes: { points: 1e9, duration: 1, slowAfter: 1e9, slowMs: 0 },
-	hostCommands: { points: 1e9, duration: 1 }
+	hostCommands: { points: 1e9, duration: 1 },
+	member: { burst: 1e9, rate: 1e9 },
+	stranger: { burst: 1e9, rate: 1e9 }
 };
 
 export type Verdict = { ok: true; delayMs: number } | { ok: false; retryAfter: number };
@@ -57,7 +68,7 @@ export class Limits {
 	private wrong: RateLimiterMemory;
 	private host: RateLimiterMemory;
 
-	constructor(private config: LimitConfig = DEFAULT_LIMITS) {
+	constructor(readonly config: LimitConfig = DEFAULT_LIMITS) {
 		const make = (l: Limit) =>
 			new RateLimiterMemory({
 				points: l.points,

@@ -40,11 +40,6 @@ interface SocketData {
 	refilled?: number;
 }
 
-const BURST = 20;
-const RATE = 10;
-/** A socket that has not joined anything needs a join or two: it gets far less. */
-const STRANGER_BURST = 5;
-const STRANGER_RATE = 2;
 /** Far above a lecture hall; a ceiling for bot floods of a join code. */
 const MAX_PARTICIPANTS = 5000;
 type QSocket = Socket<
@@ -199,13 +194,13 @@ export function attachRealtime(
 	}
 
 	/**
-	 * A token bucket per socket: bursts of 20, then 10 commands a second; a socket that has not
-	 * joined anything yet 5, then 2 a second.
+	 * A token bucket per socket (`limits.ts`: bursts of 20, then 10 commands a second; a socket
+	 * that has not joined anything yet 5, then 2 a second).
 	 */
 	function bucket(socket: QSocket): boolean {
 		const now = Date.now();
 		const d = socket.data;
-		const [burst, rate] = d.role ? [BURST, RATE] : [STRANGER_BURST, STRANGER_RATE];
+		const { burst, rate } = d.role ? limits.config.member : limits.config.stranger;
 		d.tokens = Math.min(burst, (d.tokens ?? burst) + ((now - (d.refilled ?? now)) / 1000) * rate);
 		d.refilled = now;
 		if (d.tokens < 1) return false;
