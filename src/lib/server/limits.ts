@@ -40,7 +40,7 @@ export interface LimitConfig {
 }
 
 export const DEFAULT_LIMITS: LimitConfig = {
-	connections: { points: 600, duration: 60 },
+	connections: { points: 300, duration: 60 },
 	joins: { points: 120, duration: 60 },
 	wrongCodes: { points: 40, duration: 60, blockDuration: 120, slowAfter: 10, slowMs: 100 },
 	hostCommands: { points: 120, duration: 10 },

@@ -238,6 +238,11 @@ export function attachRealtime(
 			const address = socket.data.address ?? '';
 			const blocked = refused(await limits.mayTry(address), 'too_many_attempts');
 			if (blocked) return blocked;
+			// A new player: counted first, so a flood of them is refused before it costs anything.
+			if (!('token' in p)) {
+				const flood = refused(await limits.join(address), 'too_many_joins');
+				if (flood) return flood;
+			}
 			const room = hub.get(p.code);
 			if (!room) return wrong(socket, 'no_room');
 			// One join at a time per socket: a second one sent before the first is answered would
@@ -264,8 +269,6 @@ export function attachRealtime(
 						return errorAck('already_joined');
 					if (participantCount(room.state) >= MAX_PARTICIPANTS) return errorAck('room_full');
 					if (isAbusive(p.nickname)) return errorAck('nickname_blocked');
-					const flood = refused(await limits.join(address), 'too_many_joins');
-					if (flood) return flood;
 					const id = newId();
 					participantId = id;
 					token = newToken();
