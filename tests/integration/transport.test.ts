@@ -150,11 +150,12 @@ describe('per-address limits', () => {
 		expectOk(await call(client(srv.url), 'room:join', { code, token: first.token }));
 	});
 
-	it('guessing codes slows, then stops, even for the right code', async () => {
+	it('guessing codes slows, then stops new players, even with the right code', async () => {
 		const srv = await start({
 			wrongCodes: { points: 5, duration: 60, blockDuration: 30, slowAfter: 2, slowMs: 150 }
 		});
-		const { code } = newSession(srv);
+		const { code, hostToken } = newSession(srv);
+		const ann = expectOk(await call(client(srv.url), 'room:join', { code, nickname: 'Ann' }));
 		const times: number[] = [];
 		for (let i = 0; i < 5; i++) {
 			const t = performance.now();
@@ -174,9 +175,16 @@ describe('per-address limits', () => {
 		expect(await call(client(srv.url), 'room:join', { code, nickname: 'x' })).toMatchObject({
 			error: 'too_many_attempts'
 		});
+		const wrongKey = { code, hostToken: 'x'.repeat(32) };
+		expect(await call(client(srv.url), 'host:attach', wrongKey)).toMatchObject({
+			error: 'too_many_attempts'
+		});
 		expect(
-			await call(client(srv.url), 'host:attach', { code, hostToken: 'x'.repeat(32) })
+			await call(client(srv.url), 'host:attach', { code: 'ZZZZZZ', hostToken: 'x'.repeat(32) })
 		).toMatchObject({ error: 'too_many_attempts' });
+		// Secrets nobody guesses still pass: the teacher and a returning student share the address.
+		expectOk(await call(client(srv.url), 'host:attach', { code, hostToken }));
+		expectOk(await call(client(srv.url), 'room:join', { code, token: ann.token }));
 	});
 
 	it('a socket that has not joined gets a smaller bucket than a student', async () => {

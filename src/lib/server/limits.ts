@@ -24,8 +24,8 @@ export interface LimitConfig {
 	joins: Limit;
 	/**
 	 * Wrong session codes, tokens and keys per address. After `slowAfter` of them each further
-	 * reply waits `slowMs` more (up to 2 s); past `points` the address is refused for
-	 * `blockDuration` seconds, whatever it sends.
+	 * reply waits `slowMs` more (up to 2 s); past `points`, for `blockDuration` seconds, the
+	 * address gets no new player and every wrong code, token or key is answered alike.
 	 */
 	wrongCodes: Limit & { slowAfter: number; slowMs: number };
 	/** Teacher's commands per room: far above any teacher, below a flood that starves other rooms. */

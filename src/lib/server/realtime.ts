@@ -226,10 +226,12 @@ export function attachRealtime(
 
 		on(socket, 'room:join', JoinSchema, async (p) => {
 			const address = socket.data.address ?? '';
-			const blocked = refused(await limits.mayTry(address), 'too_many_attempts');
-			if (blocked) return blocked;
 			// A new player: counted first, so a flood of them is refused before it costs anything.
+			// An address caught guessing codes gets no new player at all for a while; a token (192
+			// bits, never guessed) still brings a student back, whoever shares their address.
 			if (!('token' in p)) {
+				const blocked = refused(await limits.mayTry(address), 'too_many_attempts');
+				if (blocked) return blocked;
 				const flood = refused(await limits.join(address), 'too_many_joins');
 				if (flood) return flood;
 			}
@@ -303,9 +305,10 @@ export function attachRealtime(
 			};
 		});
 
+		// The projector key and the host token cannot be guessed: the right one always passes (the
+		// teacher shares the class's address); a wrong one counts, and past the limit every wrong
+		// one is answered alike, so an unknown code and a wrong key tell nothing apart.
 		on(socket, 'screen:watch', ScreenSchema, async (p) => {
-			const blocked = refused(await limits.mayTry(socket.data.address ?? ''), 'too_many_attempts');
-			if (blocked) return blocked;
 			const room = hub.get(p.code);
 			if (!room) return wrong(socket, 'no_room');
 			// The projector key is the stored hash of the host token: only the teacher's controls
@@ -317,8 +320,6 @@ export function attachRealtime(
 		});
 
 		on(socket, 'host:attach', HostAttachSchema, async (p) => {
-			const blocked = refused(await limits.mayTry(socket.data.address ?? ''), 'too_many_attempts');
-			if (blocked) return blocked;
 			const room = hub.get(p.code);
 			if (!room) return wrong(socket, 'no_room');
 			if (!sameSecret(hashToken(p.hostToken), room.hostTokenHash)) return wrong(socket, 'not_host');
