@@ -134,9 +134,10 @@ export function attachRealtime(
 	) {
 		(socket.on as (e: string, h: (...args: unknown[]) => void) => void)(event, (...args) => {
 			const { reply, params } = split(args);
-			// The teacher's controls hold the secret and may moderate in bursts (their commands are
-			// limited per room instead); everyone else is limited per socket.
-			if (socket.data.role !== 'host' && !bucket(socket)) return reply(errorAck('rate_limited'));
+			// The teacher's controls may moderate in bursts: their commands are limited per room
+			// instead. Everything else (an attach sends the whole roster) is limited per socket.
+			const command = socket.data.role === 'host' && event === 'host:command';
+			if (!command && !bucket(socket)) return reply(errorAck('rate_limited'));
 			const payload = params[0];
 			if (params.length !== 1 || typeof payload !== 'object' || payload === null)
 				return reply(errorAck('bad_request'));
