@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { startApp } from './lib/server/app';
 import { teacherGate, teacherLink } from './lib/server/teacher';
+import { SECURITY_HEADERS } from './lib/server/headers';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
@@ -20,6 +21,8 @@ const { handler } = (await import(pathToFileURL(resolve('build/handler.js')).hre
 };
 const server = createServer((req, res) => {
 	req.headers['x-forwarded-proto'] ??= 'http';
+	// Static files bypass SvelteKit's `handle`: they get the same headers here.
+	for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
 	handler(req, res);
 });
 const app = startApp(server);

@@ -6,7 +6,15 @@
 import * as v from 'valibot';
 import type { HostView, MyAnswer, MyView, PublicView, RosterRow, ScreenView } from './room/view';
 
-export type Ack<T = null> = { ok: true; data: T } | { ok: false; error: string; message: string };
+export type Ack<T = null> =
+	| { ok: true; data: T }
+	| {
+			ok: false;
+			error: string;
+			message: string;
+			/** Refused by a limit: seconds until trying again may succeed. */
+			retryAfter?: number;
+	  };
 
 const code = v.pipe(v.string(), v.regex(/^[A-Z2-9]{6}$/));
 const token = v.pipe(v.string(), v.minLength(20), v.maxLength(100));
@@ -198,9 +206,26 @@ export const ERROR_MESSAGES: Record<string, string> = {
 	own_response: 'You cannot upvote your own response.',
 	already_upvoted: 'You already upvoted that response.',
 	rate_limited: 'Too many requests; slow down a little.',
+	too_many_attempts: 'Too many wrong codes from your network.',
+	too_many_joins: 'Too many players joined from your network just now.',
+	bad_request: 'That request was not understood. Please reload the page.',
+	unknown_event: 'That request was not understood. Please reload the page.',
 	internal: 'Something went wrong on the server. Please try again.'
 };
 
 export function errorAck(error: string): { ok: false; error: string; message: string } {
 	return { ok: false, error, message: ERROR_MESSAGES[error] ?? ERROR_MESSAGES.internal! };
+}
+
+/** Refused by a limit: the message says when to try again, and so does `retryAfter`. */
+export function limitedAck(
+	error: string,
+	retryAfter: number
+): { ok: false; error: string; message: string; retryAfter: number } {
+	const wait = retryAfter === 1 ? '1 second' : `${retryAfter} seconds`;
+	return {
+		...errorAck(error),
+		message: `${errorAck(error).message} Try again in ${wait}.`,
+		retryAfter
+	};
 }

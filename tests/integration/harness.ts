@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { startApp, type App } from '../../src/lib/server/app';
+import type { LimitConfig } from '../../src/lib/server/limits';
 import { createSession, defaultItems } from '../../src/lib/server/sessions';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../src/lib/protocol';
 import type { Settings } from '../../src/lib/room/types';
@@ -23,7 +24,7 @@ export interface TestServer {
 export async function startServer(
 	dbFile = join(mkdtempSync(join(tmpdir(), 'quorum-it-')), 'test.db'),
 	port = 0,
-	options: { spread?: { above: number; slice: number } } = {}
+	options: { spread?: { above: number; slice: number }; limits?: LimitConfig } = {}
 ): Promise<TestServer> {
 	const http = createServer((_req, res) => res.writeHead(404).end());
 	const app = startApp(http, { dbFile, kitsDir: 'quizzes', ...options });
@@ -60,9 +61,10 @@ export function newSession(server: TestServer, settings: Partial<Settings> = {},
 
 const clients: Client[] = [];
 
-export function client(url: string): Client {
+export function client(url: string, extraHeaders?: Record<string, string>): Client {
 	const s: Client = connect(url, {
 		transports: ['websocket'],
+		extraHeaders,
 		reconnection: true,
 		reconnectionDelay: 50,
 		reconnectionDelayMax: 200

@@ -203,9 +203,13 @@ describe('live room over real sockets', () => {
 				response: { type: 'single', choice: 1 }
 			})
 		).toMatchObject({ ok: false, error: 'not_joined' });
+		for (const bad of [null, 42]) {
+			expect(await call(b!.socket, 'answer:submit', bad as never)).toMatchObject({
+				ok: false,
+				error: 'bad_request'
+			});
+		}
 		for (const bad of [
-			null,
-			42,
 			{ code },
 			{ code, item: -1, response: { type: 'single', choice: 0 } },
 			{ code, item: 0, response: { type: 'single', choice: 0, extra: 1 } },

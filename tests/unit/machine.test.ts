@@ -350,10 +350,8 @@ describe('phase transitions', () => {
 		['paused', { type: 'next' }],
 		['closed', { type: 'next' }],
 		['lobby', { type: 'pause' }],
-		['paused', { type: 'pause' }],
 		['closed', { type: 'pause' }],
 		['lobby', { type: 'resume' }],
-		['open', { type: 'resume' }],
 		['closed', { type: 'resume' }],
 		['lobby', { type: 'extend', seconds: 10 }],
 		['closed', { type: 'extend', seconds: 10 }],
@@ -361,6 +359,27 @@ describe('phase transitions', () => {
 	];
 	it.each(badPhase)('in %s, %j → bad_phase', (phase, cmd) => {
 		expect(refuse(inPhase(phase), cmd, T0 + 5000)).toBe('bad_phase');
+	});
+
+	// A command that only repeats the current state is accepted and changes (writes) nothing.
+	const repeats: [string, Command][] = [
+		['paused', { type: 'pause' }],
+		['open', { type: 'resume' }],
+		['lobby', { type: 'lock', locked: false }],
+		['open', { type: 'extraTime', participantId: 's1', extraTime: 1 }]
+	];
+	it.each(repeats)('in %s, %j repeats the state: ok, no effects', (phase, cmd) => {
+		const s = inPhase(phase);
+		const r = run(s, cmd, T0 + 5000);
+		expect(r.effects).toEqual([]);
+		expect(r.state).toBe(s);
+	});
+
+	it('lock twice: the second writes nothing', () => {
+		const locked = run(inPhase('lobby'), { type: 'lock', locked: true }, T0 + 5000).state;
+		const again = run(locked, { type: 'lock', locked: true }, T0 + 6000);
+		expect(again.effects).toEqual([]);
+		expect(again.state).toBe(locked);
 	});
 
 	it('extend is refused for an untimed question', () => {
@@ -1356,5 +1375,42 @@ describe('bulk remove (bots)', () => {
 		expect(r.state.core.settings.joinCheck).toBe(on);
 		expect(r.effects).toEqual([{ type: 'coreChanged' }]);
 		expect(run(r.state, { type: 'joinCheck', on }).effects).toEqual([]);
+	});
+});
+
+describe('ids from the wire that name what every object inherits', () => {
+	const hostile = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+	const commands = (id: string): Command[] => [
+		{ type: 'remove', participantId: id },
+		{ type: 'extraTime', participantId: id, extraTime: 2 },
+		{ type: 'connect', participantId: id },
+		{ type: 'disconnect', participantId: id },
+		{ type: 'advance', participantId: id },
+		{ type: 'upvote', participantId: id, responseId: id },
+		{ type: 'upvote', participantId: 's1', responseId: id },
+		{ type: 'moderate', responseId: id, status: 'approved' },
+		answer(id, 0, { type: 'single', choice: 0 })
+	];
+	it.each(hostile.flatMap((id) => commands(id).map((c) => [id, c] as const)))(
+		'%s in %j is refused without a throw, and the room is untouched',
+		(_id, cmd) => {
+			for (const phase of ['lobby', 'open', 'revealed']) {
+				const s = inPhase(phase);
+				const before = JSON.stringify(s);
+				const r = step(s, cmd, T0 + 5000, { consume: true });
+				expect(r.ok ? r.effects : r.error).not.toEqual('internal');
+				if (r.ok) expect(r.effects.filter((e) => e.type !== 'schedule')).toEqual([]);
+				expect(JSON.stringify(s)).toBe(before);
+				expect(Object.keys(s.participants)).toEqual(['s1', 's2']);
+			}
+		}
+	);
+
+	it('a hostile id in a view lookup finds no one', () => {
+		const s = inPhase('open');
+		for (const id of hostile) {
+			expect(myView(s, id)).toBeNull();
+			expect(rosterRows(s, new Set([id]))).toEqual([]);
+		}
 	});
 });

@@ -32,6 +32,7 @@ import type {
 	Settings,
 	StepResult
 } from './types';
+import { ownEntry } from './own';
 
 /** Self-study imports it from `./shuffle` directly; here for the machine's callers. */
 export { shuffledPerm };
@@ -154,7 +155,7 @@ export function rankVersion(state: RoomState): number {
  */
 function putParticipant(state: RoomState, p: Participant, owned?: Owned): RoomState {
 	const before = state.participants;
-	const prev = before[p.id];
+	const prev = ownEntry(before, p.id);
 	const inPlace = owned?.has(before) === true;
 	const participants = inPlace ? before : { ...before };
 	participants[p.id] = p;
@@ -522,7 +523,7 @@ function answers(state: RoomState, list: AnswerCommand[], now: number, owned: Ow
 function extendsClose(state: RoomState, id: string): boolean {
 	const { core } = state;
 	if (core.deadline === null || isHomework(core)) return false;
-	return (state.participants[id]?.extraTime ?? 1) !== 1;
+	return (ownEntry(state.participants, id)?.extraTime ?? 1) !== 1;
 }
 
 function answer(
@@ -533,7 +534,7 @@ function answer(
 	inBatch = false
 ): StepResult {
 	const { core } = state;
-	const p = state.participants[cmd.participantId];
+	const p = ownEntry(state.participants, cmd.participantId);
 	if (!p) return fail('not_participant');
 	if (p.removed) return fail('removed');
 	if (isHomework(core)) return homeworkAnswer(state, p, cmd, now, owned);
@@ -621,7 +622,7 @@ function setParticipant(
 function removeAll(state: RoomState, ids: string[], now: number, owned: Owned): StepResult {
 	const targets: Participant[] = [];
 	for (const id of new Set(ids)) {
-		const p = Object.hasOwn(state.participants, id) ? state.participants[id] : undefined;
+		const p = ownEntry(state.participants, id);
 		if (!p) return fail('not_participant');
 		if (!p.removed) targets.push(p);
 	}
@@ -667,7 +668,7 @@ export function step(
 		case 'join': {
 			if (core.locked) return fail('room_locked');
 			// Ids are the transport's to mint; a known id must never reset someone's points.
-			if (state.participants[cmd.participantId]) return fail('bad_phase');
+			if (ownEntry(state.participants, cmd.participantId)) return fail('bad_phase');
 			if (roster(state).names.has(nicknameKey(cmd.nickname))) return fail('nickname_taken');
 			const participant: Participant = {
 				id: cmd.participantId,
@@ -687,7 +688,7 @@ export function step(
 		}
 		case 'connect':
 		case 'disconnect': {
-			const p = state.participants[cmd.participantId];
+			const p = ownEntry(state.participants, cmd.participantId);
 			if (!p) return fail('not_participant');
 			if (p.removed) return fail('removed');
 			const connected = cmd.type === 'connect';
@@ -701,7 +702,7 @@ export function step(
 		case 'answers':
 			return answers(state, cmd.list, now, owned);
 		case 'upvote': {
-			const voter = state.participants[cmd.participantId];
+			const voter = ownEntry(state.participants, cmd.participantId);
 			if (!voter || voter.removed) return fail('not_participant');
 			// Only the open discussion's responses can be upvoted; a scan of that item alone.
 			const target = Object.values(state.answers[core.current] ?? {}).find(
@@ -710,7 +711,7 @@ export function step(
 			if (!target || target.status === 'hidden' || target.status === 'pending')
 				return fail('not_found');
 			if (target.participantId === voter.id) return fail('own_response');
-			const voters = state.upvotes[cmd.responseId] ?? [];
+			const voters = ownEntry(state.upvotes, cmd.responseId) ?? [];
 			if (voters.includes(voter.id)) return fail('already_upvoted');
 			const next = {
 				...state,
@@ -729,7 +730,7 @@ export function step(
 			}
 			return openItem(state, 0, now);
 		case 'advance': {
-			const p = state.participants[cmd.participantId];
+			const p = ownEntry(state.participants, cmd.participantId);
 			if (!p || p.removed) return fail('not_participant');
 			if (!isHomework(core) || core.phase !== 'open') return fail('bad_phase');
 			if (p.progress >= core.items.length) return fail('wrong_item');
@@ -738,6 +739,8 @@ export function step(
 			return ok(setParticipant(state, { ...p, progress: p.progress + 1 }, effects, owned), effects);
 		}
 		case 'lock':
+			// A command that only repeats the current state writes nothing (a double click, a flood).
+			if (core.locked === cmd.locked) return ok(state);
 			return ok(withCore(state, { locked: cmd.locked }), [{ type: 'coreChanged' }]);
 		case 'remove':
 			return removeAll(state, [cmd.participantId], now, owned);
@@ -756,8 +759,9 @@ export function step(
 				{ type: 'coreChanged' }
 			]);
 		case 'extraTime': {
-			const p = state.participants[cmd.participantId];
+			const p = ownEntry(state.participants, cmd.participantId);
 			if (!p || p.removed) return fail('not_participant');
+			if (p.extraTime === cmd.extraTime) return ok(state);
 			const effects: Effect[] = [];
 			return closeIfDone(
 				setParticipant(state, { ...p, extraTime: cmd.extraTime as ExtraTime }, effects, owned),
@@ -774,13 +778,15 @@ export function step(
 			return ok(next, [{ type: 'coreChanged' }, schedule(next)]);
 		}
 		case 'pause':
-			if (core.phase !== 'open' || core.pausedAt !== null) return fail('bad_phase');
+			if (core.phase !== 'open') return fail('bad_phase');
+			if (core.pausedAt !== null) return ok(state);
 			return ok(withCore(state, { pausedAt: now }), [
 				{ type: 'coreChanged' },
 				{ type: 'schedule', at: null }
 			]);
 		case 'resume': {
-			if (core.phase !== 'open' || core.pausedAt === null) return fail('bad_phase');
+			if (core.phase !== 'open') return fail('bad_phase');
+			if (core.pausedAt === null) return ok(state);
 			const shift = now - core.pausedAt;
 			const next = withCore(state, {
 				pausedAt: null,
@@ -812,6 +818,7 @@ export function step(
 		case 'moderate': {
 			const target = findResponse(state, cmd.responseId);
 			if (!target || target.responseId === undefined) return fail('not_found');
+			if (target.status === cmd.status) return ok(state);
 			const updated: Answer = { ...target, status: cmd.status };
 			const answers = {
 				...state.answers,

@@ -11,6 +11,7 @@
  */
 import type { Poll } from '../kit/schema';
 import type { Answer } from './types';
+import { ownEntry } from './own';
 
 export interface OpenResponseView {
 	id: string;
@@ -137,7 +138,7 @@ function openResponses(
 		if (a.response.type !== 'open' || !a.responseId || !a.status) continue;
 		const visible = a.status === 'approved' || a.status === 'highlighted';
 		if (!visible && !opts.includePending) continue;
-		const voters = upvotes[a.responseId] ?? [];
+		const voters = ownEntry(upvotes, a.responseId) ?? [];
 		const view: OpenResponseView = {
 			id: a.responseId,
 			text: a.response.text,

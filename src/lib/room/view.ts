@@ -23,6 +23,7 @@ import type {
 	Settings
 } from './types';
 import { activeCount, connectedCount, deadlineFor, isHomework, rankVersion } from './machine';
+import { ownEntry } from './own';
 
 export type PublicItem =
 	| {
@@ -254,7 +255,7 @@ function questionReveal(
 /** Answers of the item from participants who have not been removed. */
 export function countable(state: RoomState, item: number): Answer[] {
 	return Object.values(state.answers[item] ?? {}).filter(
-		(a) => !state.participants[a.participantId]?.removed
+		(a) => !ownEntry(state.participants, a.participantId)?.removed
 	);
 }
 
@@ -318,7 +319,7 @@ function pollResults(state: RoomState, role: 'host' | 'screen' | 'student'): Pol
 	const results = tallyPoll(item.poll, countable(state, core.current), state.upvotes, {
 		includePending: role === 'host',
 		showNames: role === 'host' || (role === 'screen' && core.settings.showNames),
-		nicknames: (id) => state.participants[id]?.nickname ?? '',
+		nicknames: (id) => ownEntry(state.participants, id)?.nickname ?? '',
 		totalsOnly: !show
 	});
 	const before = beforeItemIndex(core, item);
@@ -378,9 +379,9 @@ function shownResponse(item: RoomItem | undefined, a: Answer | null): AnyRespons
 /** A student's answer to the current live item, as the ack to their answer carries it. */
 export function myAnswer(state: RoomState, id: string): MyAnswer | null {
 	const item = state.core.current;
-	const a = state.answers[item]?.[id] ?? null;
+	const a = ownEntry(state.answers[item] ?? {}, id) ?? null;
 	if (!a) return null;
-	const p = state.participants[id];
+	const p = ownEntry(state.participants, id);
 	return {
 		item,
 		response: shownResponse(state.core.items[item], a),
@@ -392,13 +393,13 @@ export function myAnswer(state: RoomState, id: string): MyAnswer | null {
 
 export function myView(state: RoomState, id: string, ranks?: Map<string, number>): MyView | null {
 	const table = ranks ?? (state.core.phase === 'lobby' ? null : standings(state).ranks);
-	const p = state.participants[id];
+	const p = ownEntry(state.participants, id);
 	if (!p) return null;
 	const { core } = state;
 	const homework = isHomework(core);
 	// In homework every student is on their own item, and answering it is their reveal.
 	const index = homework ? p.progress : core.current;
-	const a = state.answers[index]?.[id] ?? null;
+	const a = ownEntry(state.answers[index] ?? {}, id) ?? null;
 	const item = core.items[index];
 	const revealed = homework
 		? a !== null
@@ -465,7 +466,7 @@ export function rosterRows(state: RoomState, ids?: Iterable<string>): RosterRow[
 	if (!ids) return Object.values(state.participants).map(row);
 	const rows: RosterRow[] = [];
 	for (const id of ids) {
-		const p = state.participants[id];
+		const p = ownEntry(state.participants, id);
 		if (p) rows.push(row(p));
 	}
 	return rows;

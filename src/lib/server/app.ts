@@ -10,6 +10,8 @@ import { dataDir, openDatabase, type Repository } from './db';
 import { createKitLibrary } from './kit/registry';
 import { attachRealtime, type Realtime } from './realtime';
 import { retentionDays, startRetention } from './retention';
+import type { LimitConfig } from './limits';
+import { log } from './log';
 import type { Spread } from './room-hub';
 
 export interface StartOptions {
@@ -19,6 +21,8 @@ export interface StartOptions {
 	clock?: () => number;
 	/** When sends to students are spread over turns of the event loop (tests make it small). */
 	spread?: Spread;
+	/** Per-address and per-room limits (see `limits.ts`); the benchmark lifts them. */
+	limits?: LimitConfig;
 	/** How long a logged answer may wait for its SQLite write (tests make it long). */
 	logFlushMs?: number;
 	/**
@@ -42,12 +46,12 @@ export function startApp(httpServer: HttpServer, options: StartOptions = {}): Ap
 			logFlushMs: options.logFlushMs
 		});
 	const ctx = setContext({ kits, repo });
-	for (const b of kits.broken())
-		console.warn(`[quorum] kit "${b.slug}" not served:\n  ${b.errors.join('\n  ')}`);
+	for (const b of kits.broken()) log.warn({ kit: b.slug, errors: b.errors }, 'kit not served');
 	const unwatch = options.watchKits ? kits.watch() : () => {};
 	const realtime = attachRealtime(httpServer, ctx, {
 		clock: options.clock,
-		spread: options.spread
+		spread: options.spread,
+		limits: options.limits
 	});
 	realtime.hub.resumeOpen();
 	const stopRetention = startRetention(repo, retentionDays(), options.clock);

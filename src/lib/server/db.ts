@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { join, resolve } from 'node:path';
 import type { Answer, Core, Participant, RoomState } from '../room/types';
+import { log as logger } from './log';
 
 export interface SessionRow {
 	code: string;
@@ -303,11 +304,10 @@ export function openDatabase(
 				// Never twice (the machine refuses a second answer); if it were, keep the first
 				// and say so rather than fail every later transaction.
 				if (q.keepAnswer.run(answerRow(code, answer)).changes === 0)
-					console.error('[quorum] a logged answer was in the database already', {
-						code,
-						participantId: answer.participantId,
-						item: answer.item
-					});
+					logger.error(
+						{ code, participantId: answer.participantId, item: answer.item },
+						'a logged answer was in the database already'
+					);
 			}
 			return fn();
 		}) as T;
@@ -317,7 +317,7 @@ export function openDatabase(
 				if (!pending.length) log?.clear();
 			} catch (e) {
 				// Committed all the same; what stays in the log is skipped when replayed.
-				console.error('[quorum] emptying the answer log failed', { error: e });
+				logger.error({ err: e }, 'emptying the answer log failed');
 			}
 		}
 		return out;
@@ -330,7 +330,7 @@ export function openDatabase(
 			tx(() => undefined);
 		} catch (e) {
 			// Still in the log, so nothing is lost; try again shortly.
-			console.error('[quorum] writing logged answers to the database failed', { error: e });
+			logger.error({ err: e }, 'writing logged answers to the database failed');
 			flushTimer = setTimeout(flush, LOG_RETRY_MS);
 			flushTimer.unref?.();
 		}
@@ -564,11 +564,10 @@ function openAnswerLog(db: Database.Database, file: string): AnswerLog {
 		throw e;
 	}
 	if (left.length || unreadable)
-		console.warn(
-			`[quorum] answer log: ${left.length} answer(s) from before the last stop written to the database` +
-				(unreadable
-					? `; ${unreadable} unreadable line(s) skipped (cut short, never acknowledged)`
-					: '')
+		logger.warn(
+			{ written: left.length, unreadable },
+			'answer log: answers from before the last stop written to the database' +
+				(unreadable ? '; unreadable lines skipped (cut short, never acknowledged)' : '')
 		);
 	return log;
 }
@@ -607,7 +606,7 @@ function startCheckpointer(
 			}
 		});
 	} catch (e) {
-		console.error('[quorum] no checkpoint worker; SQLite checkpoints in place', e);
+		logger.error({ err: e }, 'no checkpoint worker; SQLite checkpoints in place');
 		return null;
 	}
 	worker.unref();
@@ -617,7 +616,7 @@ function startCheckpointer(
 		mode.current = 'worker';
 	});
 	worker.on('error', (e) => {
-		console.error('[quorum] checkpoint worker failed; SQLite checkpoints in place again', e);
+		logger.error({ err: e }, 'checkpoint worker failed; SQLite checkpoints in place again');
 	});
 	// However it stops (an error, or an exit nobody asked for), commits checkpoint again; when the
 	// repository closes, the database is closed first and there is nothing to restore.

@@ -16,20 +16,26 @@ import {
 	ScreenSchema,
 	type JoinCheck,
 	errorAck,
+	limitedAck,
 	type Ack,
 	type ClientToServerEvents,
 	type ServerToClientEvents
 } from '../protocol';
 import { cleanNickname, isAbusiveText } from '../nickname';
 import { isHomework, participantCount } from '../room/machine';
+import { ownEntry } from '../room/own';
 import type { Effect } from '../room/types';
 import { hostView, myAnswer, myView, publicView, rosterRows, screenView } from '../room/view';
 import type { AppContext } from './context';
+import { clientAddress, Limits, originAllowed, type LimitConfig, type Verdict } from './limits';
+import { log } from './log';
 import { RoomHub, rooms, type Outcome, type Spread } from './room-hub';
 import { checkMatches, currentCheck } from './join-check';
 import { hashToken, newId, newToken, reviewKeyFor, sameSecret } from './tokens';
 
 interface SocketData {
+	/** The client's address (see `clientAddress`), for the per-address limits. */
+	address?: string;
 	code?: string;
 	role?: 'student' | 'host' | 'screen';
 	participantId?: string;
@@ -38,8 +44,6 @@ interface SocketData {
 	refilled?: number;
 }
 
-const BURST = 20;
-const RATE = 10;
 /** Far above a lecture hall; a ceiling for bot floods of a join code. */
 const MAX_PARTICIPANTS = 5000;
 type QSocket = Socket<
@@ -61,8 +65,21 @@ const ignore = () => {};
 
 /** A handler threw: logged, and the client told `internal`. */
 function failed<T>(event: string, socket: QSocket, reply: (r: Ack<T>) => void, e: unknown) {
-	console.error(`[quorum] ${event} failed`, { code: socket.data.code, error: e });
+	log.error({ event, code: socket.data.code, err: e }, 'handler failed');
 	reply(errorAck('internal'));
+}
+
+/** The ack callback, if the client sent one (always last), and the arguments before it. */
+function split(args: unknown[]): { reply: (r: unknown) => void; params: unknown[] } {
+	const last = args.at(-1);
+	if (typeof last !== 'function') return { reply: ignore, params: args };
+	let done = false;
+	const reply = (r: unknown) => {
+		if (done) return;
+		done = true;
+		(last as (r: unknown) => void)(r);
+	};
+	return { reply, params: args.slice(0, -1) };
 }
 
 export interface Realtime {
@@ -74,8 +91,9 @@ export interface Realtime {
 export function attachRealtime(
 	httpServer: HttpServer,
 	ctx: AppContext,
-	options: { clock?: () => number; spread?: Spread } = {}
+	options: { clock?: () => number; spread?: Spread; limits?: LimitConfig } = {}
 ): Realtime {
+	const limits = new Limits(options.limits);
 	const io = new Server<
 		ClientToServerEvents,
 		ServerToClientEvents,
@@ -85,23 +103,41 @@ export function attachRealtime(
 		serveClient: false,
 		perMessageDeflate: false,
 		maxHttpBufferSize: 16 * 1024,
-		connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 }
+		connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 },
+		// Runs for each new connection (handshake), before any socket exists: a page elsewhere
+		// driving students' browsers, or one address opening connections by the hundred, is
+		// refused here at the cost of one header check.
+		allowRequest: (req, callback) => {
+			if (!originAllowed(req)) return callback('origin not allowed', false);
+			limits.connection(clientAddress(req)).then(
+				(v) => callback(v.ok ? null : 'too many connections', v.ok),
+				() => callback(null, true)
+			);
+		}
 	});
 	const hub = new RoomHub(io, ctx.repo, options.clock, options.spread);
 	/** Sockets whose join waits for its turn (apart from `socket.data`, which `enter` replaces). */
 	const joining = new WeakSet<QSocket>();
 
-	/** Wraps a handler: rate-limits, validates, catches, always acks exactly once. */
+	/**
+	 * Wraps a handler: rate-limits, validates, catches, always acks exactly once when the client
+	 * sent an ack: a missing or malformed payload (or the ack in its place) is `bad_request`.
+	 */
 	function on<P, T>(
 		socket: QSocket,
 		event: keyof ClientToServerEvents,
 		schema: v.GenericSchema<unknown, P>,
 		handler: (p: P) => Ack<T> | Promise<Ack<T>>
 	) {
-		socket.on(event, (payload: unknown, ack: unknown) => {
-			const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : ignore;
-			// The teacher's controls hold the secret and may moderate in bursts; everyone else is limited.
-			if (socket.data.role !== 'host' && !bucket(socket)) return reply(errorAck('rate_limited'));
+		(socket.on as (e: string, h: (...args: unknown[]) => void) => void)(event, (...args) => {
+			const { reply, params } = split(args);
+			// The teacher's controls may moderate in bursts: their commands are limited per room
+			// instead. Everything else (an attach sends the whole roster) is limited per socket.
+			const command = socket.data.role === 'host' && event === 'host:command';
+			if (!command && !bucket(socket)) return reply(errorAck('rate_limited'));
+			const payload = params[0];
+			if (params.length !== 1 || typeof payload !== 'object' || payload === null)
+				return reply(errorAck('bad_request'));
 			const parsed = v.safeParse(schema, payload);
 			if (!parsed.success) return reply(errorAck('invalid_payload'));
 			try {
@@ -126,7 +162,15 @@ export function attachRealtime(
 			for (const r of [...socket.rooms]) if (r !== socket.id) void socket.leave(r);
 			if (old.role === 'student' && old.participantId) markAway(old.code, old.participantId);
 		}
-		socket.data = { code, role, participantId, tokens: old.tokens, refilled: old.refilled };
+		socket.data = {
+			address: old.address,
+			code,
+			role,
+			participantId,
+			// A stranger's small bucket is refilled to a member's once it has joined something.
+			tokens: old.role ? old.tokens : undefined,
+			refilled: old.role ? old.refilled : undefined
+		};
 	}
 
 	/**
@@ -156,26 +200,62 @@ export function attachRealtime(
 		if (hub.get(code)) void hub.submit(code, { type: 'disconnect', participantId });
 	}
 
-	/** A token bucket per socket: bursts of 20, then 10 commands a second. */
+	/**
+	 * A token bucket per socket (`limits.ts`: bursts of 20, then 10 commands a second; a socket
+	 * that has not joined anything yet 5, then 2 a second).
+	 */
 	function bucket(socket: QSocket): boolean {
 		const now = Date.now();
 		const d = socket.data;
-		d.tokens = Math.min(BURST, (d.tokens ?? BURST) + ((now - (d.refilled ?? now)) / 1000) * RATE);
+		const { burst, rate } = d.role ? limits.config.member : limits.config.stranger;
+		d.tokens = Math.min(burst, (d.tokens ?? burst) + ((now - (d.refilled ?? now)) / 1000) * rate);
 		d.refilled = now;
 		if (d.tokens < 1) return false;
 		d.tokens -= 1;
 		return true;
 	}
 
+	/**
+	 * A wrong code, token or key from this address: counted; the reply waits longer as wrong ones
+	 * pile up, and past the limit the address is refused for a while.
+	 */
+	async function wrong<T>(socket: QSocket, error: string): Promise<Ack<T>> {
+		const verdict = await limits.wrongCode(socket.data.address ?? '');
+		if (!verdict.ok) return limitedAck('too_many_attempts', verdict.retryAfter);
+		if (verdict.delayMs > 0) await new Promise((r) => setTimeout(r, verdict.delayMs));
+		return errorAck(error);
+	}
+
+	const refused = (v: Verdict, error: string) => (v.ok ? null : limitedAck(error, v.retryAfter));
+
 	io.on('connection', (raw) => {
 		const socket = raw as QSocket;
+		socket.data.address = clientAddress(socket.request);
 		// Drop the retained handshake request: nothing here reads it after the connection.
 		(socket.request as { res?: unknown }).res = undefined;
 		if (socket.recovered) revalidate(socket);
 
+		// Unknown events get an answer too, so no client waits for its own timeout.
+		// (An event is known when a handler below listens to it: nothing to keep in step.)
+		socket.onAny((event: string, ...args: unknown[]) => {
+			if (socket.listeners(event as keyof ClientToServerEvents).length) return;
+			const { reply } = split(args);
+			reply(bucket(socket) ? errorAck('unknown_event') : errorAck('rate_limited'));
+		});
+
 		on(socket, 'room:join', JoinSchema, async (p) => {
+			const address = socket.data.address ?? '';
+			// A new player: counted first, so a flood of them is refused before it costs anything.
+			// An address caught guessing codes gets no new player at all for a while; a token (192
+			// bits, never guessed) still brings a student back, whoever shares their address.
+			if (!('token' in p)) {
+				const blocked = refused(await limits.mayTry(address), 'too_many_attempts');
+				if (blocked) return blocked;
+				const flood = refused(await limits.join(address), 'too_many_joins');
+				if (flood) return flood;
+			}
 			const room = hub.get(p.code);
-			if (!room) return errorAck('no_room');
+			if (!room) return wrong(socket, 'no_room');
 			// One join at a time per socket: a second one sent before the first is answered would
 			// otherwise slip past the checks below while the first waits for its turn.
 			if (joining.has(socket)) return errorAck('already_joined');
@@ -186,9 +266,8 @@ export function attachRealtime(
 			try {
 				if ('token' in p) {
 					const id = ctx.repo.participantByToken(p.code, hashToken(p.token));
-					if (!id) return errorAck('bad_token');
-					if (!Object.hasOwn(room.state.participants, id) || room.state.participants[id]?.removed)
-						return errorAck('removed');
+					if (!id) return await wrong(socket, 'bad_token');
+					if (ownEntry(room.state.participants, id)?.removed ?? true) return errorAck('removed');
 					participantId = id;
 					token = p.token;
 					const reviewHash = hashToken(reviewKeyFor(token));
@@ -207,7 +286,8 @@ export function attachRealtime(
 						settings.joinCheck &&
 						!checkMatches(room.hostTokenHash, p.code, p.check ?? '', hub.now())
 					)
-						return errorAck('join_check');
+						// Four digits: guessing it must slow and stop like guessing a code.
+						return await wrong(socket, 'join_check');
 					// The same browser under a new name: refused if the teacher removed it, and in
 					// homework (one identity per device: a second one would see the key early).
 					const deviceHash = p.device ? hashToken(`device:${p.device}`) : null;
@@ -260,12 +340,15 @@ export function attachRealtime(
 			};
 		});
 
-		on(socket, 'screen:watch', ScreenSchema, (p) => {
+		// The projector key and the host token cannot be guessed: the right one always passes (the
+		// teacher shares the class's address); a wrong one counts, and past the limit every wrong
+		// one is answered alike, so an unknown code and a wrong key tell nothing apart.
+		on(socket, 'screen:watch', ScreenSchema, async (p) => {
 			const room = hub.get(p.code);
-			if (!room) return errorAck('no_room');
+			if (!room) return wrong(socket, 'no_room');
 			// The projector key is the stored hash of the host token: only the teacher's controls
 			// know it, and it grants nothing but the projector view.
-			if (!sameSecret(p.key, room.hostTokenHash)) return errorAck('not_screen');
+			if (!sameSecret(p.key, room.hostTokenHash)) return wrong(socket, 'not_screen');
 			enter(socket, p.code, 'screen');
 			void socket.join(rooms.screen(p.code));
 			return { ok: true, data: screenView(room.state, hub.now()) };
@@ -287,10 +370,10 @@ export function attachRealtime(
 			};
 		});
 
-		on(socket, 'host:attach', HostAttachSchema, (p) => {
+		on(socket, 'host:attach', HostAttachSchema, async (p) => {
 			const room = hub.get(p.code);
-			if (!room) return errorAck('no_room');
-			if (!sameSecret(hashToken(p.hostToken), room.hostTokenHash)) return errorAck('not_host');
+			if (!room) return wrong(socket, 'no_room');
+			if (!sameSecret(hashToken(p.hostToken), room.hostTokenHash)) return wrong(socket, 'not_host');
 			enter(socket, p.code, 'host');
 			void socket.join(rooms.host(p.code));
 			// The whole roster goes in this reply; from now on only changed rows follow.
@@ -306,6 +389,9 @@ export function attachRealtime(
 
 		on(socket, 'host:command', HostCommandPayload, async (p) => {
 			if (socket.data.role !== 'host' || socket.data.code !== p.code) return errorAck('not_host');
+			// Per room, whoever sends: a flood of commands cannot starve the other rooms.
+			const flood = refused(await limits.hostCommand(p.code), 'rate_limited');
+			if (flood) return flood;
 			const r = hub.run(p.code, p.command);
 			if (!r.ok) return errorAck(r.error);
 			if (REMOVALS.has(p.command.type))

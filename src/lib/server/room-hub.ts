@@ -18,6 +18,8 @@ import type { AnswerCommand, Command, Effect, RoomError, RoomState } from '../ro
 import { hostView, myView, publicView, rosterRows, screenView, standings } from '../room/view';
 import type { ClientToServerEvents, ServerToClientEvents } from '../protocol';
 import type { Repository } from './db';
+import { log } from './log';
+import { ownEntry } from '../room/own';
 
 type IO = Server<ClientToServerEvents, ServerToClientEvents>;
 /** Extra writes for a command, inside its transaction (e.g. a joiner's hashed token). */
@@ -164,7 +166,9 @@ export class RoomHub {
 	 * 2,000; if the transaction fails, nothing was written and the room is reloaded from disk.
 	 */
 	private runMany(code: string, list: { cmd: Command; persistExtra?: PersistExtra }[]): Outcome[] {
-		const room = this.live.get(code);
+		// A room that left memory (ended and evicted, or dropped after a failed command) is loaded
+		// again: a failure never leaves the controls answering `bad_phase`.
+		const room = this.live.get(code) ?? this.reload(code);
 		if (!room) return list.map(() => ({ ok: false, error: 'bad_phase' }));
 		const now = this.clock();
 		const results: Outcome[] = [];
@@ -191,7 +195,7 @@ export class RoomHub {
 			this.react(code, room, effects);
 		} catch (e) {
 			// Written already: the commands stand, whatever failed in telling people about them.
-			console.error('[quorum] sending after a commit failed', { code, error: e });
+			log.error({ code, err: e }, 'sending after a commit failed');
 		}
 		return results;
 	}
@@ -203,7 +207,7 @@ export class RoomHub {
 	 * stands between an answer and its ack, and nothing in it grows with the room.
 	 */
 	answer(code: string, cmd: AnswerCommand): Outcome {
-		const room = this.live.get(code);
+		const room = this.live.get(code) ?? this.reload(code);
 		if (!room) return { ok: false, error: 'bad_phase' };
 		// A batch of one: the machine then decides the timer only if the answer can move it.
 		const r = step(room.state, { type: 'answers', list: [cmd] }, this.clock(), { consume: true });
@@ -225,7 +229,7 @@ export class RoomHub {
 		try {
 			this.react(code, room, r.effects);
 		} catch (e) {
-			console.error('[quorum] sending after an answer failed', { code, error: e });
+			log.error({ code, err: e }, 'sending after an answer failed');
 		}
 		return { ok: true, effects: r.effects };
 	}
@@ -257,7 +261,7 @@ export class RoomHub {
 		try {
 			results = this.runMany(code, queue);
 		} catch (e) {
-			console.error('[quorum] batch failed', { code, error: e });
+			log.error({ code, err: e }, 'batch failed');
 			for (const q of queue) q.resolve({ ok: false, error: 'internal' });
 			return;
 		}
@@ -274,7 +278,7 @@ export class RoomHub {
 					if (e.presence) break;
 					this.repo.saveParticipants(
 						code,
-						e.ids.flatMap((id) => state.participants[id] ?? [])
+						e.ids.flatMap((id) => ownEntry(state.participants, id) ?? [])
 					);
 					break;
 				case 'coreChanged':
@@ -425,7 +429,7 @@ export class RoomHub {
 		try {
 			send?.();
 		} catch (e) {
-			console.error('[quorum] a send to students failed', { error: e });
+			log.error({ err: e }, 'a send to students failed');
 		}
 	}
 
@@ -532,6 +536,19 @@ export class RoomHub {
 
 	now() {
 		return this.clock();
+	}
+
+	/**
+	 * Loads a room that left memory after a failure. Unlike a restart, this process knows who is
+	 * connected: students with no socket here are marked away at once, not after the grace.
+	 */
+	private reload(code: string): LiveRoom | null {
+		const room = this.get(code);
+		if (room?.grace) {
+			clearTimeout(room.grace);
+			this.sweepAway(code, room);
+		}
+		return room;
 	}
 
 	private evict(code: string, room: LiveRoom) {

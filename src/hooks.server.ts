@@ -1,0 +1,3 @@
+import { securityHeaders } from '$lib/server/headers';
+
+export const handle = securityHeaders;
