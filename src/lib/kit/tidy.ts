@@ -1,0 +1,181 @@
+/**
+ * Writes a kit the editor built back into the teacher's YAML text. Pure (the `yaml` package
+ * only), so the server's writer and the browser share it.
+ *
+ * Invariants:
+ * - The teacher's document is edited, never regenerated: a node whose value did not change keeps
+ *   its text, its comments and its style; comments before a key or a list entry stay with it.
+ * - Keys come out in one stable order (`KEY_ORDER`), known keys first, unknown ones after in the
+ *   order they had; list entries with an `id` are matched by id, others by position.
+ * - A key the editor left out (or set to undefined, empty text or an empty list) is removed.
+ */
+import { Document, isMap, isScalar, isSeq, parseDocument, type Pair, type Scalar } from 'yaml';
+
+/** The order keys are written in, as the seed kit writes them. */
+export const KEY_ORDER = [
+	// kit.yaml
+	'summary',
+	'level',
+	'standards',
+	'keyPoints',
+	'glossary',
+	'questions',
+	'polls',
+	'teacherNotes',
+	'lessonPlans',
+	// reading.md front matter
+	'kind',
+	'title',
+	'author',
+	'publisher',
+	'published',
+	'source',
+	'credit',
+	'caption',
+	'captionNote',
+	'footnotes',
+	'notes',
+	'pairedTexts',
+	// items, key points, glossary terms, lesson plans
+	'id',
+	'type',
+	'skill',
+	'name',
+	'minutes',
+	'term',
+	'match',
+	'definition',
+	'text',
+	'prompt',
+	'claim',
+	'choices',
+	'options',
+	'multiple',
+	'items',
+	'answer',
+	'accept',
+	'tolerance',
+	'unit',
+	'maxLength',
+	'explanation',
+	'evidence',
+	'steps',
+	'item',
+	'round',
+	'note',
+	'date',
+	'url',
+	'why'
+];
+
+const rank = (k: string) => {
+	const i = KEY_ORDER.indexOf(k);
+	return i < 0 ? KEY_ORDER.length : i;
+};
+
+type Plain = string | number | boolean | null | undefined | Plain[] | { [k: string]: Plain };
+
+const isRecord = (x: unknown): x is Record<string, Plain> =>
+	typeof x === 'object' && x !== null && !Array.isArray(x);
+
+const isEmpty = (x: Plain) =>
+	x === undefined ||
+	x === null ||
+	(typeof x === 'string' && x.trim() === '') ||
+	(Array.isArray(x) && x.length === 0);
+
+function keyOf(pair: Pair): string {
+	return isScalar(pair.key) ? String((pair.key as Scalar).value) : String(pair.key);
+}
+
+function idOf(node: unknown): unknown {
+	return isMap(node) ? node.get('id') : undefined;
+}
+
+/** The node for `value`, reusing `node` (and its comments) wherever it still fits. */
+function merge(doc: Document, node: unknown, value: Plain): unknown {
+	if (isRecord(value) && isMap(node)) {
+		const old = new Map(node.items.map((p) => [keyOf(p), p] as const));
+		const keys = Object.keys(value)
+			.filter((k) => !isEmpty(value[k]))
+			.map((k, i) => ({ k, i }))
+			.sort((a, b) => rank(a.k) - rank(b.k) || a.i - b.i)
+			.map(({ k }) => k);
+		node.items = keys.map((k) => {
+			const pair = old.get(k);
+			if (!pair) return doc.createPair(k, clean(value[k]));
+			pair.value = merge(doc, pair.value, value[k]);
+			return pair;
+		});
+		return node;
+	}
+	if (Array.isArray(value) && isSeq(node)) {
+		// A comment above the first entry is parsed as the list's; it belongs to that entry.
+		const first = node.items[0] as { commentBefore?: string | null } | undefined;
+		if (node.commentBefore && first && isMap(first) && !first.commentBefore) {
+			first.commentBefore = node.commentBefore;
+			node.commentBefore = undefined;
+		}
+		const byId = new Map(node.items.map((n) => [idOf(n), n] as const));
+		node.items = value.map((v, i) => {
+			const id = isRecord(v) ? v.id : undefined;
+			const prior = id !== undefined && byId.has(id) ? byId.get(id) : node.items[i];
+			// An entry matched by position only when it has no id of its own to disagree.
+			const fits = id !== undefined || idOf(prior) === undefined;
+			return merge(doc, fits ? prior : undefined, v);
+		});
+		return node;
+	}
+	if (isScalar(node) && !isRecord(value) && !Array.isArray(value)) {
+		if (node.value !== value) {
+			node.value = value;
+			// A multi-line text is written as a block (|), the way a teacher would.
+			node.type = typeof value === 'string' && value.includes('\n') ? 'BLOCK_LITERAL' : undefined;
+		}
+		return node;
+	}
+	return doc.createNode(clean(value));
+}
+
+/** A new value as it is written: keys in order, empty ones left out. */
+function clean(value: Plain): Plain {
+	if (Array.isArray(value)) return value.map(clean);
+	if (!isRecord(value)) return value;
+	const out: Record<string, Plain> = {};
+	for (const k of Object.keys(value).sort((a, b) => rank(a) - rank(b)))
+		if (!isEmpty(value[k])) out[k] = clean(value[k]);
+	return out;
+}
+
+/**
+ * `data` written into the YAML text `source` (empty for a new file), keeping the teacher's
+ * comments and wording wherever a value is unchanged. Throws if `source` does not parse: the
+ * editor then offers the raw text instead of overwriting it.
+ */
+export function tidyYaml(source: string, data: Record<string, unknown>): string {
+	const doc = parseDocument(source || '{}');
+	if (doc.errors.length) throw new Error(`the YAML does not parse: ${doc.errors[0]!.message}`);
+	const root = isMap(doc.contents) ? doc.contents : null;
+	doc.contents = merge(doc, root, data as Record<string, Plain>) as typeof doc.contents;
+	if (isMap(doc.contents)) doc.contents.flow = false;
+	return doc.toString({ lineWidth: 100, indentSeq: true });
+}
+
+/** A reading.md's text: front matter written with `tidyYaml` over the old one, then the body. */
+export function tidyReading(source: string, meta: Record<string, unknown>, body: string): string {
+	const fm = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(source);
+	const front = tidyYaml(fm?.[1] ?? '', meta);
+	return `---\n${front}---\n\n${body.replace(/^\s*\n/, '').replace(/\s*$/, '\n')}`;
+}
+
+/** Splits a reading.md's text into its front matter (parsed) and its body. */
+export function splitReading(source: string): { meta: Record<string, unknown>; body: string } {
+	const text = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+	const fm = /^---\n([\s\S]*?)\n---\n?/.exec(text);
+	if (!fm) return { meta: {}, body: text };
+	const parsed: unknown = parseDocument(fm[1] ?? '').toJS();
+	return {
+		meta: isRecord(parsed) ? parsed : {},
+		body: text.slice(fm[0].length).replace(/^\n+/, '')
+	};
+}
