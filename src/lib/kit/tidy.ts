@@ -5,73 +5,88 @@
  * Invariants:
  * - The teacher's document is edited, never regenerated: a node whose value did not change keeps
  *   its text, its comments and its style; comments before a key or a list entry stay with it.
- * - Keys come out in one stable order (`KEY_ORDER`), known keys first, unknown ones after in the
+ * - Keys come out in one stable order (`KEY_ORDERS`), known keys first, unknown ones after in the
  *   order they had; list entries with an `id` are matched by id, others by position.
  * - A key the editor left out (or set to undefined, empty text or an empty list) is removed.
  */
 import { Document, isMap, isScalar, isSeq, parseDocument, type Pair, type Scalar } from 'yaml';
 
-/** The order keys are written in, as the seed kit writes them. */
-export const KEY_ORDER = [
+/** The orders keys are written in, as the seed kit writes them, one per kind of map. */
+export const KEY_ORDERS = [
 	// kit.yaml
-	'summary',
-	'level',
-	'standards',
-	'keyPoints',
-	'glossary',
-	'questions',
-	'polls',
-	'teacherNotes',
-	'lessonPlans',
+	[
+		'summary',
+		'level',
+		'standards',
+		'keyPoints',
+		'glossary',
+		'questions',
+		'polls',
+		'teacherNotes',
+		'lessonPlans'
+	],
 	// reading.md front matter
-	'kind',
-	'title',
-	'author',
-	'publisher',
-	'published',
-	'source',
-	'credit',
-	'caption',
-	'captionNote',
-	'footnotes',
-	'notes',
-	'pairedTexts',
-	// items, key points, glossary terms, lesson plans
-	'id',
-	'type',
-	'skill',
-	'name',
-	'minutes',
-	'term',
-	'match',
-	'definition',
-	'text',
-	'prompt',
-	'claim',
-	'choices',
-	'options',
-	'multiple',
-	'items',
-	'answer',
-	'accept',
-	'tolerance',
-	'unit',
-	'maxLength',
-	'explanation',
-	'evidence',
-	'steps',
-	'item',
-	'round',
-	'note',
-	'date',
-	'url',
-	'why'
+	[
+		'kind',
+		'title',
+		'author',
+		'publisher',
+		'published',
+		'source',
+		'credit',
+		'caption',
+		'captionNote',
+		'footnotes',
+		'notes',
+		'pairedTexts'
+	],
+	// questions and polls
+	[
+		'id',
+		'type',
+		'skill',
+		'prompt',
+		'claim',
+		'choices',
+		'options',
+		'multiple',
+		'items',
+		'answer',
+		'accept',
+		'tolerance',
+		'unit',
+		'maxLength',
+		'explanation',
+		'evidence',
+		'standards',
+		'notes'
+	],
+	['text', 'evidence'],
+	['term', 'match', 'definition'],
+	['name', 'minutes', 'steps'],
+	['item', 'round', 'minutes', 'note'],
+	['title', 'source', 'date', 'url', 'why']
 ];
 
-const rank = (k: string) => {
-	const i = KEY_ORDER.indexOf(k);
-	return i < 0 ? KEY_ORDER.length : i;
-};
+/** The order for a map with these keys: the one that names most of them. */
+function orderFor(keys: string[]): string[] {
+	let best = KEY_ORDERS[0]!;
+	let score = -1;
+	for (const order of KEY_ORDERS) {
+		const n = keys.filter((k) => order.includes(k)).length;
+		if (n > score) [best, score] = [order, n];
+	}
+	return best;
+}
+
+function byOrder(keys: string[]): string[] {
+	const order = orderFor(keys);
+	const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+	return keys
+		.map((k, i) => ({ k, i }))
+		.sort((a, b) => rank(a.k) - rank(b.k) || a.i - b.i)
+		.map(({ k }) => k);
+}
 
 type Plain = string | number | boolean | null | undefined | Plain[] | { [k: string]: Plain };
 
@@ -96,11 +111,7 @@ function idOf(node: unknown): unknown {
 function merge(doc: Document, node: unknown, value: Plain): unknown {
 	if (isRecord(value) && isMap(node)) {
 		const old = new Map(node.items.map((p) => [keyOf(p), p] as const));
-		const keys = Object.keys(value)
-			.filter((k) => !isEmpty(value[k]))
-			.map((k, i) => ({ k, i }))
-			.sort((a, b) => rank(a.k) - rank(b.k) || a.i - b.i)
-			.map(({ k }) => k);
+		const keys = byOrder(Object.keys(value).filter((k) => !isEmpty(value[k])));
 		node.items = keys.map((k) => {
 			const pair = old.get(k);
 			if (!pair) return doc.createPair(k, clean(value[k]));
@@ -142,8 +153,7 @@ function clean(value: Plain): Plain {
 	if (Array.isArray(value)) return value.map(clean);
 	if (!isRecord(value)) return value;
 	const out: Record<string, Plain> = {};
-	for (const k of Object.keys(value).sort((a, b) => rank(a) - rank(b)))
-		if (!isEmpty(value[k])) out[k] = clean(value[k]);
+	for (const k of byOrder(Object.keys(value))) if (!isEmpty(value[k])) out[k] = clean(value[k]);
 	return out;
 }
 
