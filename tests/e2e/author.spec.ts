@@ -1,0 +1,156 @@
+import { expect, test, type Page } from '@playwright/test';
+import { noAxeViolations, student, teacherPage } from './helpers';
+
+const TEXT = [
+	'The river rose fast in the night. By morning the old bridge was under water.',
+	'Nobody was hurt. The mayor thanked the volunteers who filled sandbags until dawn.',
+	'Engineers now say the levee must be raised before next spring.'
+].join('\n\n');
+
+/** Selects `sentence` in the reading beside the form, as a mouse drag over it would. */
+async function selectInReading(page: Page, sentence: string) {
+	await page.locator('aside.reading .text').evaluate((pane, s) => {
+		const walker = document.createTreeWalker(pane, NodeFilter.SHOW_TEXT);
+		for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+			const at = node.textContent?.indexOf(s) ?? -1;
+			if (at < 0) continue;
+			const range = document.createRange();
+			range.setStart(node, at);
+			range.setEnd(node, at + s.length);
+			const sel = document.getSelection()!;
+			sel.removeAllRanges();
+			sel.addRange(range);
+			return;
+		}
+		throw new Error(`not in the reading: ${s}`);
+	}, sentence);
+	await page.getByRole('button', { name: 'Use the selected text' }).click();
+}
+
+test('a new kit written by keyboard, evidence picked in the reading, saved and hosted live', async ({
+	browser
+}) => {
+	const page = await teacherPage(browser);
+	await page.goto('/author');
+	await expect(page.getByRole('heading', { name: 'Your kits' })).toBeVisible();
+	await expect(page.getByRole('link', { name: /Hitting Rock Bottom/ })).toBeVisible();
+	await noAxeViolations(page);
+
+	await page.getByRole('link', { name: 'Write a new kit' }).click();
+	await page.getByLabel('Or paste the text').fill(TEXT);
+	await noAxeViolations(page);
+	await page.getByRole('button', { name: 'Continue' }).click();
+
+	// The details, by keyboard: each field filled, Tab to the next.
+	await page.getByLabel('Title', { exact: true }).fill('The Night the River Rose');
+	await expect(page.getByLabel('Kit name (its folder under the kits folder)')).toHaveValue(
+		'the-night-the-river-rose'
+	);
+	await page.getByLabel('Author', { exact: true }).fill('A. Reporter');
+	await page.getByLabel('Published (or delivered)').fill('2024-05-01');
+	await page.getByLabel('Credit line').fill('Written for the Quorum tests.');
+	await expect(page.locator('aside.reading')).toContainText('Nobody was hurt.');
+	await page.getByLabel('Summary (shown in the library)').fill('A town floods; nobody is hurt.');
+
+	// A key point, its evidence selected in the reading.
+	await page.getByRole('button', { name: 'Add a key point' }).click();
+	await page.getByLabel('Key point', { exact: true }).fill('Nobody was hurt in the flood.');
+	await page.getByLabel('Evidence quote 1', { exact: true }).focus();
+	await selectInReading(page, 'Nobody was hurt.');
+	await expect(page.getByLabel('Evidence quote 1', { exact: true })).toHaveValue(
+		'Nobody was hurt.'
+	);
+	await expect(page.getByText('Found in paragraph 2.')).toBeVisible();
+
+	// A true/false question, all by keyboard.
+	await page.getByLabel('New question').selectOption({ label: 'True or false' });
+	await page.getByRole('button', { name: 'Add the question' }).press('Enter');
+	const q1 = page.getByRole('region', { name: 'Question 1 · True or false' });
+	await q1.getByLabel('Prompt', { exact: true }).fill('Somebody was hurt in the flood.');
+	await expect(q1.getByLabel('Id', { exact: true })).toHaveValue('somebody-was-hurt-in-the-flood');
+	await q1.getByLabel('False', { exact: true }).check();
+	await q1.getByLabel(/^Explanation/).fill('The article says nobody was hurt.');
+	// A quote typed wrong is named at once, in plain words.
+	await q1.getByLabel('Evidence quote 1', { exact: true }).fill('Nobody got hurt.');
+	await expect(q1.getByText(/quote not found in the reading/)).toBeVisible();
+	await q1.getByLabel('Evidence quote 1', { exact: true }).focus();
+	await selectInReading(page, 'Nobody was hurt.');
+	await expect(q1.getByText(/quote not found/)).toHaveCount(0);
+
+	// An ordering question, reordered by keyboard.
+	await page.getByLabel('New question').selectOption({ label: 'Put in order' });
+	await page.getByRole('button', { name: 'Add the question' }).click();
+	const q2 = page.getByRole('region', { name: 'Question 2 · Put in order' });
+	await q2.getByLabel('Prompt', { exact: true }).fill('Put the events in order.');
+	await q2.getByLabel('Item 1', { exact: true }).fill('The bridge was under water');
+	await q2.getByLabel('Item 2', { exact: true }).fill('The river rose');
+	await q2.getByLabel('Item 3', { exact: true }).fill('Engineers spoke of the levee');
+	await q2.getByRole('button', { name: 'Move Item 1 down' }).press('Enter');
+	await expect(q2.getByLabel('Item 1', { exact: true })).toHaveValue('The river rose');
+	await expect(q2.getByLabel('Item 2', { exact: true })).toHaveValue('The bridge was under water');
+	await q2.getByLabel(/^Explanation/).fill('The river rose first, then the bridge went under.');
+	await q2.getByLabel('Evidence quote 1', { exact: true }).focus();
+	await selectInReading(page, 'By morning the old bridge was under water.');
+
+	// A poll.
+	await page.getByLabel('New poll').selectOption('scale');
+	await page.getByRole('button', { name: 'Add the poll' }).click();
+	const p1 = page.getByRole('region', { name: 'Poll 1 · Agreement scale' });
+	await p1.getByLabel('Prompt', { exact: true }).fill('Should the levee be raised?');
+	await p1
+		.getByLabel('Claim', { exact: true })
+		.fill('The town must raise the levee before spring.');
+
+	await expect(page.getByText('No problems found as you typed.')).toBeVisible();
+	await noAxeViolations(page);
+
+	await page.getByRole('button', { name: 'Save the kit' }).click();
+	await expect(page.getByText(/Saved\. Students can open it now/)).toBeVisible();
+
+	// Served at once: the library lists it, and it is hosted live.
+	await page.goto('/');
+	await expect(
+		page.getByRole('link', { name: 'The Night the River Rose', exact: true })
+	).toBeVisible();
+	await page.goto('/host?kit=the-night-the-river-rose');
+	await expect(page.getByText('Somebody was hurt in the flood.')).toBeVisible();
+	await page.getByRole('button', { name: 'Create session' }).click();
+	await expect(page).toHaveURL(/\/room\/[A-Z2-9]{6}\/host$/);
+	const code = /room\/([A-Z2-9]{6})/.exec(page.url())![1]!;
+	const ada = await student(browser, code, 'Ada');
+	await page.getByRole('button', { name: 'Start' }).click();
+	await expect(ada.getByText('Somebody was hurt in the flood.')).toBeVisible();
+
+	// Back in the editor the kit opens as saved.
+	await page.goto('/author/the-night-the-river-rose');
+	await expect(
+		page
+			.getByRole('region', { name: 'Question 1 · True or false' })
+			.getByLabel('Prompt', { exact: true })
+	).toHaveValue('Somebody was hurt in the flood.');
+	await noAxeViolations(page);
+});
+
+test('a kit with problems is kept as a draft, listed for the teacher only; delete asks first', async ({
+	browser
+}) => {
+	const page = await teacherPage(browser);
+	await page.goto('/author/new');
+	await page.getByLabel('Or paste the text').fill(TEXT);
+	await page.getByRole('button', { name: 'Continue' }).click();
+	await page.getByLabel('Title', { exact: true }).fill('Half Written');
+	await expect(page.getByText(/problems? to fix/)).toBeVisible();
+	await page.getByRole('button', { name: 'Save the kit' }).click();
+	await expect(page.getByText(/Saved as a draft: the kit has problems/)).toBeVisible();
+
+	await page.goto('/');
+	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+	await expect(page.getByText('half-written')).toHaveCount(0);
+	await page.goto('/author');
+	const item = page.getByRole('listitem').filter({ hasText: 'half-written · draft' });
+	await expect(item).toBeVisible();
+	await item.locator('summary').click();
+	await item.getByRole('button', { name: 'Delete “Half Written” for good' }).click();
+	await expect(page.getByText('Deleted “half-written”.')).toBeVisible();
+	await expect(page.getByText('half-written · draft')).toHaveCount(0);
+});
