@@ -33,7 +33,7 @@ test('a new kit written by keyboard, evidence picked in the reading, saved and h
 	const page = await teacherPage(browser);
 	await page.goto('/author');
 	await expect(page.getByRole('heading', { name: 'Your kits' })).toBeVisible();
-	await expect(page.getByRole('link', { name: /Hitting Rock Bottom/ })).toBeVisible();
+	await expect(page.getByRole('heading', { name: /Hitting Rock Bottom/ })).toBeVisible();
 	await noAxeViolations(page);
 
 	await page.getByRole('link', { name: 'Write a new kit' }).click();
@@ -129,6 +129,47 @@ test('a new kit written by keyboard, evidence picked in the reading, saved and h
 			.getByLabel('Prompt', { exact: true })
 	).toHaveValue('Somebody was hurt in the flood.');
 	await noAxeViolations(page);
+
+	// Questions from Moodle come in needing a quote, with the reading's closest sentences offered.
+	await page.getByText('Import questions from Moodle (GIFT or Aiken)').click();
+	await page
+		.getByLabel('Or paste it')
+		.fill('Who thanked the volunteers?\nA. The mayor\nB. The engineers\nANSWER: A\n');
+	await page.getByRole('button', { name: 'Import the questions' }).click();
+	await expect(page.getByText('1 question imported.')).toBeVisible();
+	const needs = page.getByRole('region', { name: 'Needs a quote' });
+	await expect(needs).toContainText('Who thanked the volunteers?');
+	await needs
+		.getByRole('button', { name: /Use “The mayor thanked the volunteers who filled sandbags/ })
+		.click();
+	await expect(needs).toHaveCount(0);
+	await expect(
+		page.getByRole('region', { name: 'Question 3 · Choose one' }).getByLabel('Evidence quote 1', {
+			exact: true
+		})
+	).toHaveValue('The mayor thanked the volunteers who filled sandbags until dawn.');
+	await noAxeViolations(page);
+
+	// The raw file, with the loader's problems at their lines.
+	await page.getByRole('button', { name: 'kit.yaml' }).click();
+	await expect(
+		page.getByText(/^Line \d+: questions\[2\]\.explanation: is required but missing$/)
+	).toBeVisible();
+	await page.locator('.cm-content').click();
+	await page.keyboard.press('Control+End');
+	await page.keyboard.type('\nbogus: 1');
+	await expect(page.getByText(/Line \d+: bogus: is not a known field/)).toBeVisible();
+	await expect(page.locator('.cm-lintRange-error').first()).toBeVisible();
+	await noAxeViolations(page);
+
+	// Exports for Moodle and the whole kit as a .zip.
+	const gift = await page.request.get(
+		'/author/api/export?slug=the-night-the-river-rose&format=gift'
+	);
+	expect(await gift.text()).toContain('Somebody was hurt in the flood.');
+	const zip = await page.request.get('/author/api/export?slug=the-night-the-river-rose&format=zip');
+	expect(zip.headers()['content-type']).toBe('application/zip');
+	expect((await zip.body()).subarray(0, 2).toString()).toBe('PK');
 });
 
 test('a kit with problems is kept as a draft, listed for the teacher only; delete asks first', async ({

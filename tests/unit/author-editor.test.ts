@@ -139,4 +139,16 @@ describe('KitEditor', () => {
 		expect(ed.problemsAt(['questions', 0, 'evidence', 0])).toEqual([]);
 		expect(ed.dirty).toBe(true);
 	});
+
+	it('takes kit.yaml typed in the raw tab when it parses, keeping the text to write over', () => {
+		const ed = editor();
+		const text = '# mine\nsummary: From the file\nquestions: []\n';
+		expect(ed.setYaml(text)).toEqual([]);
+		expect(ed.kit).toEqual({ summary: 'From the file', questions: [] });
+		expect(ed.problemsAt(['questions'])).toEqual(['needs at least one question']);
+		ed.set(['summary'], 'Changed in the form');
+		expect(ed.yaml()).toBe('# mine\nsummary: Changed in the form\n');
+		expect(ed.setYaml('summary: [\n')[0]).toMatchObject({ line: expect.any(Number) });
+		expect(ed.kit.summary).toBe('Changed in the form');
+	});
 });

@@ -8,7 +8,11 @@ const targets: QuoteTarget[] = [
 		label: 'paragraph 2',
 		text: 'Then the Americans ceased cooperation with Moscow just weeks after they publicly announced it.'
 	},
-	{ anchor: 'p-3', label: 'paragraph 3', text: 'The reasons can easily be listed. Moscow blamed Washington.' }
+	{
+		anchor: 'p-3',
+		label: 'paragraph 3',
+		text: 'The reasons can easily be listed. Moscow blamed Washington.'
+	}
 ];
 
 describe('quotes that match, with the tolerated differences', () => {
@@ -21,7 +25,9 @@ describe('quotes that match, with the tolerated differences', () => {
 		['... skipping words', 'Then the Americans ... publicly announced it', 'p-2'],
 		['… skipping words', 'The reasons…Moscow blamed', 'p-3']
 	];
-	it.each(cases)('%s', (_, quote, anchor) => expect(findQuote(quote, targets)?.anchor).toBe(anchor));
+	it.each(cases)('%s', (_, quote, anchor) =>
+		expect(findQuote(quote, targets)?.anchor).toBe(anchor)
+	);
 
 	it('skipped words must keep their order and their block', () => {
 		expect(findQuote('publicly announced it ... Then the Americans', targets)).toBeNull();

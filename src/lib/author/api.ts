@@ -14,6 +14,8 @@ export const SaveRequestSchema = v.object({
 	meta: data,
 	body: v.pipe(v.string(), v.maxLength(500_000)),
 	kit: data,
+	/** The kit.yaml text the kit is written over (the teacher's comments and wording). */
+	kitSource: v.optional(v.pipe(v.string(), v.maxLength(1_000_000))),
 	asDraft: v.optional(v.boolean())
 });
 
@@ -25,3 +27,10 @@ export type SaveResponse =
 			diagnostics: { file: 'reading.md' | 'kit.yaml' | null; line: number; message: string }[];
 	  }
 	| { ok: false; published: false; message: string };
+
+export const CheckRequestSchema = v.object({
+	slug: v.string(),
+	meta: data,
+	body: v.pipe(v.string(), v.maxLength(500_000)),
+	kitYaml: v.pipe(v.string(), v.maxLength(1_000_000))
+});

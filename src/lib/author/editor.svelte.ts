@@ -7,6 +7,8 @@
  * (an evidence quote or a glossary match) that text selected in the reading goes to.
  */
 import { createContext } from 'svelte';
+import { LineCounter, parseDocument } from 'yaml';
+import { tidyYaml } from '$lib/kit/tidy';
 import type { PollType, QuestionType } from '$lib/kit/schema';
 import type { QuoteTarget } from '$lib/kit/quotes';
 import {
@@ -44,6 +46,8 @@ export interface Draft {
 	meta: Data;
 	body: string;
 	kit: Data;
+	/** The kit.yaml text the kit is written over (keeps the teacher's comments); '' for a new kit. */
+	kitSource?: string;
 }
 
 export class KitEditor {
@@ -53,6 +57,7 @@ export class KitEditor {
 	meta = $state.raw<Data>({});
 	body = $state.raw('');
 	kit = $state.raw<Data>({});
+	kitSource = $state.raw('');
 	targets = $state.raw<QuoteTarget[]>([]);
 	blocks = $state.raw<ReadingBlock[]>([]);
 	focus = $state.raw<Path | null>(null);
@@ -71,6 +76,7 @@ export class KitEditor {
 		this.meta = draft.meta;
 		this.body = draft.body;
 		this.kit = draft.kit;
+		this.kitSource = draft.kitSource ?? '';
 		this.#slugFollowsTitle = draft.isNew && !draft.slug;
 	}
 
@@ -157,7 +163,37 @@ export class KitEditor {
 	}
 
 	draft(): Draft {
-		return { slug: this.slug, isNew: this.isNew, meta: this.meta, body: this.body, kit: this.kit };
+		return {
+			slug: this.slug,
+			isNew: this.isNew,
+			meta: this.meta,
+			body: this.body,
+			kit: this.kit,
+			kitSource: this.kitSource
+		};
+	}
+
+	/** kit.yaml as it will be saved: the form's kit written over the teacher's text. */
+	yaml(): string {
+		return tidyYaml(this.kitSource, this.kit);
+	}
+
+	/**
+	 * kit.yaml typed in the raw tab: when it parses, it becomes the kit (and the text the form's
+	 * edits are written over). Returns the parser's problems by line; the kit stays as it was then.
+	 */
+	setYaml(text: string): { line: number; message: string }[] {
+		const lines = new LineCounter();
+		const doc = parseDocument(text, { lineCounter: lines });
+		if (doc.errors.length)
+			return doc.errors.map((e) => ({ line: lines.linePos(e.pos[0]).line, message: e.message }));
+		const data: unknown = doc.toJS();
+		if (!data || typeof data !== 'object' || Array.isArray(data))
+			return [{ line: 1, message: 'kit.yaml must be fields (summary:, questions:, …)' }];
+		this.kitSource = text;
+		this.kit = data as Data;
+		this.dirty = true;
+		return [];
 	}
 }
 

@@ -67,7 +67,16 @@ export function openForEditor(ctx: AppContext, slug: string) {
 	} catch (e) {
 		kitError = (e as Error).message;
 	}
-	return { slug, draft: files.draft, meta, body, kit, kitError, ...renderForEditor(meta, body) };
+	return {
+		slug,
+		draft: files.draft,
+		meta,
+		body,
+		kit,
+		kitSource: files.kit,
+		kitError,
+		...renderForEditor(meta, body)
+	};
 }
 
 export interface SaveRequest {
@@ -76,6 +85,8 @@ export interface SaveRequest {
 	meta: Data;
 	body: string;
 	kit: Data;
+	/** The kit.yaml text to write over (from the raw YAML tab); else the saved file. */
+	kitSource?: string;
 	/** Keep it a draft even without errors. */
 	asDraft?: boolean;
 }
@@ -93,7 +104,7 @@ export function saveFromEditor(
 	const old = readKitFiles(ctx.kits.dir, req.slug) ?? { reading: '', kit: '' };
 	const files = {
 		reading: tidyReading(old.reading, req.meta, req.body),
-		kit: tidyYaml(old.kit, req.kit)
+		kit: tidyYaml(req.kitSource ?? old.kit, req.kit)
 	};
 	const result = saveKit(ctx.kits.dir, req.slug, files, { draft: req.asDraft });
 	if (result.published) ctx.kits.reload();
