@@ -104,6 +104,21 @@ test('a new kit written by keyboard, evidence picked in the reading, saved and h
 	await expect(page.getByText('No problems found as you typed.')).toBeVisible();
 	await noAxeViolations(page);
 
+	// Preview before saving: the self-study card, answerable, and the projector at the reveal.
+	await page.getByRole('button', { name: 'Preview' }).click();
+	await expect(page.getByLabel('Question to preview')).toHaveValue('0');
+	const study = page.locator('.pane').filter({ hasText: 'In self-study' });
+	await study.getByRole('radio', { name: 'False' }).check();
+	await study.getByRole('button', { name: 'Check answer' }).click();
+	await expect(study.getByText('Correct')).toBeVisible();
+	const screen = page.locator('.pane').filter({ hasText: 'On the projector' });
+	await expect(screen.getByText('Somebody was hurt in the flood.')).toBeVisible();
+	await expect(screen.getByRole('region', { name: 'The answer' })).toContainText(
+		'Nobody was hurt.'
+	);
+	await noAxeViolations(page);
+	await page.getByRole('button', { name: 'Forms' }).click();
+
 	await page.getByRole('button', { name: 'Save the kit' }).click();
 	await expect(page.getByText(/Saved\. Students can open it now/)).toBeVisible();
 
