@@ -1,6 +1,6 @@
 /**
- * `npm run import -- FILE --kit SLUG [--format gift|aiken] [--dry-run]`: adds the questions of a
- * Moodle GIFT or Aiken file to a kit. Questions without evidence get the reading's best-matching
+ * `npm run import -- FILE --kit SLUG [--format gift|aiken|kahoot] [--dry-run]`: adds the questions
+ * of a Moodle GIFT or Aiken file, or a Kahoot! spreadsheet (`.xlsx`), to a kit. Questions without evidence get the reading's best-matching
  * sentence (to check); what the file could not hold is listed by line; the kit is validated after.
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -9,6 +9,8 @@ import { parse } from 'yaml';
 import { appendQuestions, type Addition } from '../src/lib/kit/import/append';
 import { parseAiken } from '../src/lib/kit/import/aiken';
 import { parseGift } from '../src/lib/kit/import/gift';
+import { parseKahootRows } from '../src/lib/kit/import/kahoot';
+import { readSheet } from 'read-excel-file/node';
 import { suggestQuotes } from '../src/lib/kit/import/suggest';
 import type { ImportedQuestion } from '../src/lib/kit/import/types';
 import { renderReading } from '../src/lib/server/kit/markdown';
@@ -23,7 +25,9 @@ const file = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.match(/^--
 const slug = flag('--kit');
 const dryRun = args.includes('--dry-run');
 if (!file || !slug) {
-	console.error('Usage: npm run import -- FILE --kit SLUG [--format gift|aiken] [--dry-run]');
+	console.error(
+		'Usage: npm run import -- FILE --kit SLUG [--format gift|aiken|kahoot] [--dry-run]'
+	);
 	process.exit(2);
 }
 const dir = kitsDir();
@@ -32,17 +36,22 @@ if (!existsSync(kitFile)) {
 	console.error(`No kit file at ${kitFile} (kits are read from ${dir}).`);
 	process.exit(1);
 }
-const source = readFileSync(file, 'utf8');
-const format = flag('--format') ?? (/\{[^}]*\}/.test(source) ? 'gift' : 'aiken');
-if (format !== 'gift' && format !== 'aiken') {
-	console.error(`Unknown format "${format}": use gift or aiken.`);
+const spreadsheet = /\.xlsx$/i.test(file);
+const source = spreadsheet ? '' : readFileSync(file, 'utf8');
+const format =
+	flag('--format') ?? (spreadsheet ? 'kahoot' : /\{[^}]*\}/.test(source) ? 'gift' : 'aiken');
+if (format !== 'gift' && format !== 'aiken' && format !== 'kahoot') {
+	console.error(`Unknown format "${format}": use gift, aiken or kahoot.`);
 	process.exit(2);
 }
 const kitYaml = readFileSync(kitFile, 'utf8');
 const taken = ((parse(kitYaml) as { questions?: { id?: string }[] } | null)?.questions ?? []).map(
 	(q) => String(q.id)
 );
-const result = (format === 'gift' ? parseGift : parseAiken)(source, taken);
+const result =
+	format === 'kahoot'
+		? parseKahootRows(await readSheet(file), taken)
+		: (format === 'gift' ? parseGift : parseAiken)(source, taken);
 
 // The reading's paragraphs, to suggest evidence from (read alone: the kit may have errors).
 const readingFile = join(dir, slug, 'reading.md');
@@ -69,7 +78,9 @@ const next = appendQuestions(kitYaml, additions);
 
 console.log(`${result.questions.length} question(s) read from ${file} (${format}).`);
 for (const p of result.problems)
-	console.log(`  not imported: ${basename(file)}:${p.line}: ${p.message}`);
+	console.log(
+		`  not imported: ${basename(file)}:${spreadsheet ? 'row ' : ''}${p.line}: ${p.message}`
+	);
 for (const a of additions) {
 	const todo = [
 		a.question.explanation === null && 'needs an explanation',

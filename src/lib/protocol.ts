@@ -31,9 +31,22 @@ export const ResponseSchema = v.variant('type', [
 	v.strictObject({ type: v.literal('wordcloud'), text: short(40) })
 ]);
 
+/** Characters (code points) in a nickname; `nickname.ts` refuses more with `nickname_long`. */
+export const MAX_NICKNAME = 24;
+
+/** This browser's device id (kept in localStorage): a speed bump against rejoining under a new name. */
+const device = v.optional(v.pipe(v.string(), v.minLength(16), v.maxLength(64)));
 export const JoinSchema = v.union([
-	v.strictObject({ code, nickname: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(24)) }),
-	v.strictObject({ code, token })
+	v.strictObject({
+		code,
+		// Bounded, but long enough to answer "too long" in a sentence (`nickname.ts` allows 24
+		// characters; the join form says so before sending anything longer).
+		nickname: v.pipe(v.string(), v.maxLength(1000)),
+		/** The join check from the projector, when the teacher turned it on. */
+		check: v.optional(v.pipe(v.string(), v.maxLength(12))),
+		device
+	}),
+	v.strictObject({ code, token, device })
 ]);
 export const WatchSchema = v.strictObject({ code });
 export const ScreenSchema = v.strictObject({ code, key: v.pipe(v.string(), v.maxLength(100)) });
@@ -47,6 +60,15 @@ export const HostCommandSchema = v.variant('type', [
 	}),
 	v.strictObject({ type: v.literal('lock'), locked: v.boolean() }),
 	v.strictObject({ type: v.literal('remove'), participantId: short(64) }),
+	v.strictObject({
+		type: v.literal('removeMany'),
+		participantIds: v.pipe(v.array(short(64)), v.minLength(1), v.maxLength(5000))
+	}),
+	v.strictObject({
+		type: v.literal('removeRecent'),
+		seconds: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3600))
+	}),
+	v.strictObject({ type: v.literal('joinCheck'), on: v.boolean() }),
 	v.strictObject({
 		type: v.literal('extraTime'),
 		participantId: short(64),
@@ -80,6 +102,11 @@ export interface Joined {
 export interface ClientToServerEvents {
 	/** Student: join with a nickname, or come back with a token. Acks the token and both views. */
 	'room:join': (p: JoinPayload, ack: (r: Ack<Joined>) => void) => void;
+	/**
+	 * Projector (or the teacher's controls), once watching or attached: the join check to show
+	 * now and when it changes; `check` is null while the teacher has it off. Never to students.
+	 */
+	'screen:check': (p: { code: string }, ack: (r: Ack<JoinCheck>) => void) => void;
 	/** Projector: watch a room with the projector key the teacher's controls hand out. */
 	'screen:watch': (p: { code: string; key: string }, ack: (r: Ack<ScreenView>) => void) => void;
 	/** Teacher: take the controls with the host token. Acks the host view and the projector key. */
@@ -99,6 +126,12 @@ export interface ClientToServerEvents {
 	'homework:advance': (p: { code: string }, ack: (r: Ack<MyView>) => void) => void;
 	/** Student: upvote someone else's open response once. */
 	'response:upvote': (p: { code: string; responseId: string }, ack: (r: Ack) => void) => void;
+}
+
+export interface JoinCheck {
+	check: string | null;
+	/** Server ms when the check changes: ask again then. */
+	changesAt: number;
 }
 
 /** The reply to `host:attach`: the whole picture, the whole roster, and the projector key. */
@@ -136,6 +169,12 @@ export const ERROR_MESSAGES: Record<string, string> = {
 	room_ended: 'This session has ended.',
 	nickname_taken: 'Someone in this session already uses that nickname. Try another.',
 	nickname_blocked: 'Please choose a different nickname.',
+	nickname_empty: 'Type a nickname with letters or digits you can see.',
+	nickname_long: 'That nickname is too long: use at most 24 characters.',
+	join_check:
+		'Type the 4-digit check shown on the board under the session code (it changes every few seconds).',
+	device_joined:
+		'This device has already joined this homework. Go back to it under your first nickname.',
 	text_blocked:
 		'Your text was not accepted because it contains language that is not allowed. Please rephrase it.',
 	bad_token: 'We could not find your place in this session. Join again with a nickname.',

@@ -50,7 +50,9 @@ export async function student(browser: Browser, code: string, name: string): Pro
 
 /**
  * On /host, keeps only the items `keep` accepts (given each item's label text), creates the
- * session and returns its code.
+ * session and returns its code. Self-study stays open during these sessions: every spec shares
+ * one server, and a session left running would close self-study to the specs after it
+ * (`before` may untick it; abuse.spec.ts tests the closed case).
  */
 export async function createSession(
 	teacher: Page,
@@ -64,6 +66,7 @@ export async function createSession(
 		const li = items.nth(i);
 		if (!keep((await li.textContent()) ?? '')) await li.getByRole('checkbox').uncheck();
 	}
+	await teacher.getByLabel('Allow self-study during this session').check();
 	await before?.();
 	await teacher.getByRole('button', { name: 'Create session' }).click();
 	await expect(teacher).toHaveURL(/\/room\/[A-Z2-9]{6}\/host$/);

@@ -87,6 +87,8 @@ test('the teacher controls reopen after a refresh; a wrong host key gets nothing
 }) => {
 	const teacher = await teacherPage(browser);
 	await teacher.goto('/host?kit=hitting-rock-bottom');
+	// Left running: self-study stays open for the specs after this one (see `createSession`).
+	await teacher.getByLabel('Allow self-study during this session').check();
 	await teacher.getByRole('button', { name: 'Create session' }).click();
 	await expect(teacher.getByText('Waiting for students to join.')).toBeVisible();
 	await teacher.reload();

@@ -96,7 +96,7 @@ test('miss two, see the evidence, reload, review them offline', async ({ page, c
 	await expect(page.locator('#step-heading')).toHaveText(last?.heading ?? '');
 	await expect(page.getByRole('heading', { name: 'Not quite' })).toBeVisible();
 	await expect(page.getByRole('button', { name: 'Next' })).toBeVisible();
-	await expect(page.getByText('(2 of 20 answered)')).toBeVisible();
+	await expect(page.getByText('(2 of 23 answered)')).toBeVisible();
 	const reviewNow = page.getByRole('button', { name: 'Review now (2 due)' });
 	await expect(reviewNow).toBeVisible();
 

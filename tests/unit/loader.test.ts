@@ -372,6 +372,36 @@ lessonPlans:
 		]);
 	});
 
+	it('a pair poll needs its round; a question takes none', () => {
+		const withPair = replace(KIT, 'type: scale', 'type: pair');
+		const kit =
+			withPair +
+			replace(
+				replace(plans, 'item: q1', 'item: q1\n        round: after'),
+				'      - item: p1\n',
+				'      - item: p1\n'
+			);
+		expect(errorsOf(kit)).toEqual([
+			at(
+				kit,
+				'round: after',
+				'lessonPlans\\[0\\]\\.steps\\[1\\]\\.round: applies only to pair polls'
+			),
+			at(
+				kit,
+				'item: p1',
+				'lessonPlans\\[0\\]\\.steps\\[2\\]\\.item: "p1" is a pair poll: add round: before or round: after'
+			)
+		]);
+	});
+
+	it('an unknown kind of text lists the kinds', () => {
+		const reading = replace(READING, 'title: A Test Reading', 'kind: novel\ntitle: A Test Reading');
+		expect(errorsOf(KIT, reading)).toEqual([
+			expect.stringMatching(/reading\.md:2: kind: must be one of: article, opinion, speech/)
+		]);
+	});
+
 	it('steps longer than the plan are an error at its minutes', () => {
 		const kit = KIT + replace(plans, 'minutes: 5', 'minutes: 15');
 		expect(errorsOf(kit)).toEqual([

@@ -1264,3 +1264,97 @@ describe('a consumed state (the live hub keeps only the latest)', () => {
 		expect(standings(pure).rows[0]?.score).toBeGreaterThan(0);
 	});
 });
+
+describe('bulk remove (bots)', () => {
+	/** s1 at T0, s2 at T0+10 s, s3 at T0+20 s, s4 at T0+25 s; s2 removed already. */
+	function lobby(): RoomState {
+		let s = room([q(SINGLE)]);
+		for (const [id, at] of [
+			['s1', 0],
+			['s2', 10],
+			['s3', 20],
+			['s4', 25]
+		] as const)
+			s = run(s, { type: 'join', participantId: id, nickname: `Nick ${id}` }, T0 + at * 1000).state;
+		return run(s, { type: 'remove', participantId: 's2' }, T0 + 26_000).state;
+	}
+	const NOW = T0 + 30_000;
+
+	it.each<[string, Command, string[] | RoomError]>([
+		['many: two at once', { type: 'removeMany', participantIds: ['s1', 's3'] }, ['s1', 's3']],
+		['many: duplicates count once', { type: 'removeMany', participantIds: ['s3', 's3'] }, ['s3']],
+		[
+			'many: removed already is skipped',
+			{ type: 'removeMany', participantIds: ['s2', 's4'] },
+			['s4']
+		],
+		['many: nobody new changes nothing', { type: 'removeMany', participantIds: ['s2'] }, []],
+		['many: empty list changes nothing', { type: 'removeMany', participantIds: [] }, []],
+		[
+			'many: an unknown id refuses all',
+			{ type: 'removeMany', participantIds: ['s1', 'x'] },
+			'not_participant'
+		],
+		['many: __proto__', { type: 'removeMany', participantIds: ['__proto__'] }, 'not_participant'],
+		[
+			'many: constructor',
+			{ type: 'removeMany', participantIds: ['constructor'] },
+			'not_participant'
+		],
+		['one: __proto__', { type: 'remove', participantId: '__proto__' }, 'not_participant'],
+		['recent: last 6 s', { type: 'removeRecent', seconds: 6 }, ['s4']],
+		[
+			'recent: last 10 s (s3 at exactly the edge)',
+			{ type: 'removeRecent', seconds: 10 },
+			['s3', 's4']
+		],
+		['recent: last 25 s skips the removed s2', { type: 'removeRecent', seconds: 25 }, ['s3', 's4']],
+		['recent: last hour', { type: 'removeRecent', seconds: 3600 }, ['s1', 's3', 's4']],
+		['recent: nobody that recent', { type: 'removeRecent', seconds: 1 }, []]
+	])('%s', (_, cmd, expected) => {
+		const before = lobby();
+		const r = step(before, cmd, NOW);
+		if (typeof expected === 'string') {
+			expect(r).toEqual({ ok: false, error: expected });
+			expect(before.participants.s1!.removed).toBe(false);
+			return;
+		}
+		if (!r.ok) throw new Error(r.error);
+		const removed = Object.values(r.state.participants)
+			.filter((p) => p.removed && p.id !== 's2')
+			.map((p) => p.id);
+		expect(removed.sort()).toEqual(expected);
+		if (expected.length === 0) expect(r.effects).toEqual([]);
+		else expect(r.effects[0]).toEqual({ type: 'participantsChanged', ids: expected });
+		expect(activeCount(r.state)).toBe(3 - expected.length);
+		// The pure step left its input alone.
+		expect(activeCount(before)).toBe(3);
+	});
+
+	it('removing the last students who had yet to answer closes the question', () => {
+		let s = started([q(SINGLE)], 3);
+		s = run(s, answer('s1', 0, { type: 'single', choice: 0 }), T0 + 1).state;
+		const r = run(s, { type: 'removeMany', participantIds: ['s2', 's3'] }, T0 + 2);
+		expect(r.state.core.phase).toBe('closed');
+	});
+
+	it("look-alikes of a present name are refused; a removed student's name is free again", () => {
+		let s = run(room([q(SINGLE)]), { type: 'join', participantId: 'a', nickname: 'Alice' }).state;
+		for (const nick of ['Аlice', 'ALICE', 'Alice\u200b', 'Ａｌｉｃｅ', 'A1ice'])
+			expect(refuse(s, { type: 'join', participantId: 'b', nickname: nick })).toBe(
+				'nickname_taken'
+			);
+		s = run(s, { type: 'removeMany', participantIds: ['a'] }).state;
+		expect(
+			run(s, { type: 'join', participantId: 'b', nickname: 'Аlice' }).state.participants.b
+		).toBeTruthy();
+	});
+
+	it.each([true, false])('joinCheck %s: set once, a repeat changes nothing', (on) => {
+		const s = room([q(SINGLE)], { joinCheck: !on });
+		const r = run(s, { type: 'joinCheck', on });
+		expect(r.state.core.settings.joinCheck).toBe(on);
+		expect(r.effects).toEqual([{ type: 'coreChanged' }]);
+		expect(run(r.state, { type: 'joinCheck', on }).effects).toEqual([]);
+	});
+});

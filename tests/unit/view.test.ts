@@ -298,6 +298,61 @@ describe('SECURITY: no correctness data before the reveal', () => {
 	});
 });
 
+describe('SECURITY: item notes reach only the teacher', () => {
+	const withNotes: RoomItem[] = [
+		...kit.questions
+			.filter((x) => x.notes)
+			.map((x): RoomItem => ({ kind: 'question', question: x })),
+		...kit.polls
+			.filter((x) => x.notes)
+			.map((x): RoomItem => ({ kind: 'poll', poll: x, round: x.type === 'pair' ? 'before' : null }))
+	];
+	const notesOf = (item: RoomItem) =>
+		item.kind === 'question' ? item.question.notes! : item.poll.notes!;
+	/** A phrase from the notes that no student-facing field repeats. */
+	const phrase = (item: RoomItem) => notesOf(item).replace(/\s+/g, ' ').slice(0, 60);
+
+	it('the seed kit has notes on questions and polls', () => {
+		expect(withNotes.filter((x) => x.kind === 'question').length).toBeGreaterThan(5);
+		expect(withNotes.filter((x) => x.kind === 'poll').length).toBeGreaterThan(3);
+	});
+
+	it.each(
+		withNotes.map(
+			(item) => [item.kind === 'question' ? item.question.id : item.poll.id, item] as const
+		)
+	)(
+		'%s: never in a student, projector or own-standing payload, in any phase; always in the host view',
+		(_, item) => {
+			let s = started([item], 2, { leaderboard: true });
+			const check = (label: string, now: number) => {
+				for (const [role, view] of [
+					['student', publicView(s, now, 'student')],
+					['screen', screenView(s, now)],
+					['me', myView(s, ID(1), standings(s).ranks)]
+				] as const) {
+					const json = JSON.stringify(view);
+					expect(json, `${label} / ${role}`).not.toContain('notes');
+					expect(json, `${label} / ${role}`).not.toContain(inJson(phrase(item)));
+				}
+				const host = JSON.stringify(hostView(s, now));
+				expect(host, `${label} / host`).toContain('notesHtml');
+			};
+			check('open', T0 + 10);
+			s = run(s, { type: 'close' }, T0 + 20);
+			check('closed', T0 + 30);
+			s = run(s, { type: 'reveal' }, T0 + 40);
+			check('revealed', T0 + 50);
+			if (item.kind === 'question') {
+				s = run(s, { type: 'leaderboard' }, T0 + 60);
+				check('leaderboard', T0 + 70);
+			}
+			s = run(s, { type: 'end' }, T0 + 80);
+			check('ended', T0 + 90);
+		}
+	);
+});
+
 describe('SECURITY: no student view carries another participant’s id', () => {
 	it('through a whole session of questions, polls, moderation, upvotes and the leaderboard', () => {
 		const items = [

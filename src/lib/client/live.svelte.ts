@@ -8,9 +8,11 @@ import type {
 	Ack,
 	ClientToServerEvents,
 	HostAttached,
+	JoinCheck,
 	Joined,
 	ServerToClientEvents
 } from '$lib/protocol';
+import { ERROR_MESSAGES, MAX_NICKNAME } from '$lib/protocol';
 import type { HostView, MyAnswer, MyView, PublicView, RosterRow, ScreenView } from '$lib/room/view';
 import { markAnswered, mergeRoster } from './roster';
 
@@ -47,6 +49,21 @@ class Clock {
 }
 
 const TOKEN_KEY = (code: string) => `quorum:student:${code}`;
+const DEVICE_KEY = 'quorum:device';
+
+/**
+ * This browser's device id, made once and kept: sent with a join so that a removed student is
+ * not let back in under a new name (a speed bump, not a wall: a private window is a new device).
+ */
+function deviceId(): string {
+	let id = localStorage.getItem(DEVICE_KEY);
+	if (!id) {
+		const bytes = crypto.getRandomValues(new Uint8Array(18));
+		id = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+		localStorage.setItem(DEVICE_KEY, id);
+	}
+	return id;
+}
 
 export class StudentRoom {
 	view = $state.raw<PublicView | null>(null);
@@ -54,6 +71,8 @@ export class StudentRoom {
 	link = $state.raw<Link>('connecting');
 	error = $state.raw<string | null>(null);
 	removed = $state.raw(false);
+	/** The last join was refused for want of the projector's join check: ask for it. */
+	needsCheck = $state.raw(false);
 	clock = new Clock();
 	private socket: ClientSocket | null = null;
 
@@ -111,7 +130,11 @@ export class StudentRoom {
 	private async resume() {
 		const token = localStorage.getItem(TOKEN_KEY(this.code));
 		if (!this.socket || !token) return;
-		const r = await emit<Joined>(this.socket, 'room:join', { code: this.code, token });
+		const r = await emit<Joined>(this.socket, 'room:join', {
+			code: this.code,
+			token,
+			device: deviceId()
+		});
 		if (r.ok) return this.accept(r.data);
 		if (r.error === 'bad_token' || r.error === 'removed')
 			localStorage.removeItem(TOKEN_KEY(this.code));
@@ -119,10 +142,22 @@ export class StudentRoom {
 		this.error = r.message;
 	}
 
-	async join(nickname: string): Promise<boolean> {
+	async join(nickname: string, check?: string): Promise<boolean> {
 		if (!this.socket) return false;
-		const r = await emit<Joined>(this.socket, 'room:join', { code: this.code, nickname });
+		// Said here, so a pasted essay never travels (the server says the same of 25 characters).
+		if ([...nickname].length > MAX_NICKNAME) {
+			this.error = ERROR_MESSAGES.nickname_long ?? null;
+			return false;
+		}
+		const r = await emit<Joined>(this.socket, 'room:join', {
+			code: this.code,
+			nickname,
+			device: deviceId(),
+			...(check ? { check } : {})
+		});
 		if (!r.ok) {
+			if (r.error === 'join_check') this.needsCheck = true;
+			if (r.error === 'removed') this.removed = true;
 			this.error = r.message;
 			return false;
 		}
@@ -237,6 +272,14 @@ export class ScreenRoom {
 	link = $state.raw<Link>('connecting');
 	error = $state.raw<string | null>(null);
 	clock = new Clock();
+	private socket: ClientSocket | null = null;
+
+	/** The join check to show now (null: the teacher has it off, or not watching yet). */
+	async joinCheck(): Promise<JoinCheck | null> {
+		if (!this.socket?.connected || !this.view) return null;
+		const r = await emit<JoinCheck>(this.socket, 'screen:check', { code: this.code });
+		return r.ok ? r.data : null;
+	}
 
 	constructor(readonly code: string) {}
 
@@ -252,6 +295,7 @@ export class ScreenRoom {
 
 	connect(key: string): () => void {
 		const socket = openSocket();
+		this.socket = socket;
 		socket.on('connect', async () => {
 			this.link = 'online';
 			const r = await emit<ScreenView>(socket, 'screen:watch', { code: this.code, key });

@@ -42,7 +42,7 @@ export interface SourceLine {
 }
 
 /** The date label a kicker shows: "Delivered 19 November 1863" for a speech. */
-export function dateLabel(meta: Meta): string {
+export function dateLabel(meta: Pick<Meta, 'kind' | 'published'>): string {
 	const date = formatDate(meta.published);
 	return meta.kind === 'speech' || meta.kind === 'letter' ? `${VERB[meta.kind]} ${date}` : date;
 }

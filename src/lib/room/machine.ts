@@ -14,6 +14,8 @@
  * - Points and correct counts move only at the reveal, once per item.
  * - A removed participant stays removed; their answers no longer count.
  */
+import { nicknameKey } from '../nickname-key';
+import { shuffledPerm } from './shuffle';
 import { grade, points } from '../scoring';
 import type {
 	Answer,
@@ -30,6 +32,9 @@ import type {
 	Settings,
 	StepResult
 } from './types';
+
+/** Self-study imports it from `./shuffle` directly; here for the machine's callers. */
+export { shuffledPerm };
 
 export function createRoom(input: {
 	code: string;
@@ -68,20 +73,6 @@ export function createRoom(input: {
 		pollRevealed: false
 	};
 	return { core, participants: {}, answers: {}, upvotes: {} };
-}
-
-/** A deterministic shuffle that is never the identity (the right order must not be shown). */
-export function shuffledPerm(n: number, seed: string): number[] {
-	let h = 2166136261;
-	for (const ch of seed) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-	const rand = () => ((h = Math.imul(h ^ (h >>> 15), 2246822507) >>> 0), h / 2 ** 32);
-	const perm = Array.from({ length: n }, (_, i) => i);
-	for (let i = n - 1; i > 0; i--) {
-		const j = Math.floor(rand() * (i + 1));
-		[perm[i], perm[j]] = [perm[j] as number, perm[i] as number];
-	}
-	if (n > 1 && perm.every((p, i) => p === i)) perm.push(perm.shift() as number);
-	return perm;
 }
 
 export function isHomework(core: Core): boolean {
@@ -137,7 +128,7 @@ function roster(state: RoomState): Roster {
 			active: list,
 			slot: new Map(list.map((p, i) => [p.id, i])),
 			connected: list.filter((p) => p.connected).length,
-			names: new Set(list.map((p) => p.nickname.toLowerCase())),
+			names: new Set(list.map((p) => nicknameKey(p.nickname))),
 			size: all.length
 		};
 		derived.set(state.participants, d);
@@ -176,12 +167,12 @@ function putParticipant(state: RoomState, p: Participant, owned?: Owned): RoomSt
 		if (!prev) {
 			d.slot.set(p.id, d.active.length);
 			d.active.push(p);
-			d.names.add(p.nickname.toLowerCase());
+			d.names.add(nicknameKey(p.nickname));
 			d.size += 1;
 		} else {
 			if (prev.nickname !== p.nickname) {
-				d.names.delete(prev.nickname.toLowerCase());
-				d.names.add(p.nickname.toLowerCase());
+				d.names.delete(nicknameKey(prev.nickname));
+				d.names.add(nicknameKey(p.nickname));
 			}
 			const i = d.slot.get(p.id);
 			if (i !== undefined) d.active[i] = p;
@@ -617,6 +608,27 @@ function setParticipant(
 }
 
 /**
+ * Removes students, all or none: an id that is not a participant refuses the whole list (ids
+ * come from the wire, so only own properties count). Someone removed already is left as is; a
+ * removal that removes nobody changes nothing and writes nothing.
+ */
+function removeAll(state: RoomState, ids: string[], now: number, owned: Owned): StepResult {
+	const targets: Participant[] = [];
+	for (const id of new Set(ids)) {
+		const p = Object.hasOwn(state.participants, id) ? state.participants[id] : undefined;
+		if (!p) return fail('not_participant');
+		if (!p.removed) targets.push(p);
+	}
+	if (targets.length === 0) return ok(state);
+	const effects: Effect[] = [];
+	let next = state;
+	for (const p of targets)
+		next = putParticipant(next, { ...p, removed: true, connected: false }, owned);
+	effects.push({ type: 'participantsChanged', ids: targets.map((p) => p.id) });
+	return closeIfDone(next, effects, now, true);
+}
+
+/**
  * What this step may change in place: nothing it was given, unless the caller hands the state
  * over (`consume`); then the participants object and every answers record.
  */
@@ -650,7 +662,7 @@ export function step(
 			if (core.locked) return fail('room_locked');
 			// Ids are the transport's to mint; a known id must never reset someone's points.
 			if (state.participants[cmd.participantId]) return fail('bad_phase');
-			if (roster(state).names.has(cmd.nickname.toLowerCase())) return fail('nickname_taken');
+			if (roster(state).names.has(nicknameKey(cmd.nickname))) return fail('nickname_taken');
 			const participant: Participant = {
 				id: cmd.participantId,
 				nickname: cmd.nickname,
@@ -721,17 +733,22 @@ export function step(
 		}
 		case 'lock':
 			return ok(withCore(state, { locked: cmd.locked }), [{ type: 'coreChanged' }]);
-		case 'remove': {
-			const p = state.participants[cmd.participantId];
-			if (!p) return fail('not_participant');
-			const effects: Effect[] = [];
-			return closeIfDone(
-				setParticipant(state, { ...p, removed: true, connected: false }, effects, owned),
-				effects,
-				now,
-				true
-			);
+		case 'remove':
+			return removeAll(state, [cmd.participantId], now, owned);
+		case 'removeMany':
+			return removeAll(state, cmd.participantIds, now, owned);
+		case 'removeRecent': {
+			const since = now - cmd.seconds * 1000;
+			const ids = active(state)
+				.filter((p) => p.joinedAt >= since)
+				.map((p) => p.id);
+			return removeAll(state, ids, now, owned);
 		}
+		case 'joinCheck':
+			if (Boolean(core.settings.joinCheck) === cmd.on) return ok(state);
+			return ok(withCore(state, { settings: { ...core.settings, joinCheck: cmd.on } }), [
+				{ type: 'coreChanged' }
+			]);
 		case 'extraTime': {
 			const p = state.participants[cmd.participantId];
 			if (!p || p.removed) return fail('not_participant');

@@ -17,6 +17,13 @@ export interface Settings {
 	mode?: 'live' | 'homework';
 	/** Homework: when the session ends by itself (server ms); null or absent: no deadline. */
 	deadline?: number | null;
+	/**
+	 * Kahoot!'s 2-step join: a new student also types the short code the projector shows, which
+	 * changes every few seconds (`src/lib/server/join-check.ts`). Off or absent: the room code is enough.
+	 */
+	joinCheck?: boolean;
+	/** The kit's self-study (with its answer key) stays open while this session runs. */
+	allowStudy?: boolean;
 }
 
 export type RoomItem =
@@ -115,6 +122,12 @@ export type Command =
 	| { type: 'start' }
 	| { type: 'lock'; locked: boolean }
 	| { type: 'remove'; participantId: string }
+	/** Several students at once (select many); an unknown id refuses the whole list. */
+	| { type: 'removeMany'; participantIds: string[] }
+	/** Everyone not removed who joined in the last `seconds` (a bot flood). */
+	| { type: 'removeRecent'; seconds: number }
+	/** Turns the join check on or off. */
+	| { type: 'joinCheck'; on: boolean }
 	| { type: 'extraTime'; participantId: string; extraTime: ExtraTime }
 	| { type: 'close' }
 	| { type: 'extend'; seconds: number }

@@ -29,7 +29,24 @@ export interface Repository {
 	createSession(code: string, hostTokenHash: string, state: RoomState): void;
 	loadSession(code: string): { hostTokenHash: string; state: RoomState } | null;
 	saveCore(core: Core): void;
-	insertParticipant(code: string, p: Participant, tokenHash: string, reviewHash: string): void;
+	/** `deviceHash`: the hash of the browser's device id, when it sent one (see `devicesOf`). */
+	insertParticipant(
+		code: string,
+		p: Participant,
+		tokenHash: string,
+		reviewHash: string,
+		deviceHash?: string | null
+	): void;
+	/** A session's settings (as the core stores them), without loading the room. */
+	sessionSettings(code: string): Core['settings'] | null;
+	/** Who joined this session from this device (hash of the browser's device id), oldest first. */
+	participantsByDevice(code: string, deviceHash: string): string[];
+	/**
+	 * Whether a session of this kit is running, so its answer key must stay off self-study: not
+	 * ended, the teacher did not allow self-study, and live with a change in the last
+	 * `STALE_LIVE_MS` (a room left open overnight is over) or homework before its deadline.
+	 */
+	kitInSession(kitSlug: string, now?: number): boolean;
 	/** Fills in the review key of a participant who joined before review keys existed. */
 	ensureReviewHash(participantId: string, reviewHash: string): void;
 	saveParticipants(code: string, ps: Participant[]): void;
@@ -106,7 +123,8 @@ CREATE TABLE IF NOT EXISTS participants (
 	streak INTEGER NOT NULL DEFAULT 0,
 	best_streak INTEGER NOT NULL DEFAULT 0,
 	progress INTEGER NOT NULL DEFAULT 0,
-	review_hash TEXT
+	review_hash TEXT,
+	device_hash TEXT
 );
 CREATE INDEX IF NOT EXISTS participants_code ON participants(code);
 CREATE TABLE IF NOT EXISTS answers (
@@ -127,6 +145,11 @@ function migrate(db: Database.Database) {
 	);
 	if (!columns.includes('progress'))
 		db.exec('ALTER TABLE participants ADD COLUMN progress INTEGER NOT NULL DEFAULT 0');
+	if (!columns.includes('device_hash'))
+		db.exec('ALTER TABLE participants ADD COLUMN device_hash TEXT');
+	db.exec(
+		'CREATE INDEX IF NOT EXISTS participants_device ON participants(code, device_hash) WHERE device_hash IS NOT NULL'
+	);
 	// Answers as a rowid table (before WITHOUT ROWID): copied over once, in one transaction.
 	const answers = db
 		.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'answers'")
@@ -173,8 +196,8 @@ export function openDatabase(
 		session: db.prepare('SELECT host_token_hash, core_json FROM sessions WHERE code = ?'),
 		saveCore: db.prepare('UPDATE sessions SET core_json = ?, updated_at = ? WHERE code = ?'),
 		insertParticipant: db.prepare(
-			`INSERT INTO participants (id, code, token_hash, review_hash, nickname, joined_at, extra_time, removed, score, correct, streak, best_streak, progress)
-			 VALUES (@id, @code, @tokenHash, @reviewHash, @nickname, @joinedAt, @extraTime, @removed, @score, @correct, @streak, @bestStreak, @progress)`
+			`INSERT INTO participants (id, code, token_hash, review_hash, device_hash, nickname, joined_at, extra_time, removed, score, correct, streak, best_streak, progress)
+			 VALUES (@id, @code, @tokenHash, @reviewHash, @deviceHash, @nickname, @joinedAt, @extraTime, @removed, @score, @correct, @streak, @bestStreak, @progress)`
 		),
 		saveParticipant: db.prepare(
 			`UPDATE participants SET extra_time = @extraTime, removed = @removed, score = @score, correct = @correct,
@@ -183,6 +206,21 @@ export function openDatabase(
 		participants: db.prepare('SELECT * FROM participants WHERE code = ? ORDER BY joined_at'),
 		byToken: db.prepare('SELECT id FROM participants WHERE code = ? AND token_hash = ?'),
 		byReview: db.prepare('SELECT id, code FROM participants WHERE review_hash = ?'),
+		settings: db.prepare(
+			"SELECT json_extract(core_json, '$.settings') AS settings FROM sessions WHERE code = ?"
+		),
+		byDevice: db.prepare(
+			'SELECT id FROM participants WHERE code = ? AND device_hash = ? ORDER BY joined_at'
+		),
+		kitInSession: db.prepare(
+			`SELECT 1 FROM sessions WHERE json_extract(core_json, '$.kitSlug') = @slug
+			 AND json_extract(core_json, '$.phase') != 'ended'
+			 AND COALESCE(json_extract(core_json, '$.settings.allowStudy'), 0) = 0
+			 AND (CASE WHEN json_extract(core_json, '$.settings.mode') = 'homework'
+			      THEN COALESCE(json_extract(core_json, '$.settings.deadline'), @now + 1) > @now
+			      ELSE updated_at > @now - @stale END)
+			 LIMIT 1`
+		),
 		ensureReview: db.prepare(
 			'UPDATE participants SET review_hash = ? WHERE id = ? AND review_hash IS NULL'
 		),
@@ -317,8 +355,18 @@ export function openDatabase(
 		saveCore(core) {
 			q.saveCore.run(JSON.stringify(core), Date.now(), core.code);
 		},
-		insertParticipant(code, p, tokenHash, reviewHash) {
-			q.insertParticipant.run({ ...participantParams(code, p), tokenHash, reviewHash });
+		insertParticipant(code, p, tokenHash, reviewHash, deviceHash = null) {
+			q.insertParticipant.run({ ...participantParams(code, p), tokenHash, reviewHash, deviceHash });
+		},
+		sessionSettings(code) {
+			const row = q.settings.get(code) as { settings: string | null } | undefined;
+			return row?.settings ? (JSON.parse(row.settings) as Core['settings']) : null;
+		},
+		participantsByDevice(code, deviceHash) {
+			return (q.byDevice.all(code, deviceHash) as { id: string }[]).map((r) => r.id);
+		},
+		kitInSession(slug, now = Date.now()) {
+			return q.kitInSession.get({ slug, now, stale: STALE_LIVE_MS }) !== undefined;
 		},
 		ensureReviewHash(participantId, reviewHash) {
 			q.ensureReview.run(reviewHash, participantId);
@@ -402,6 +450,9 @@ const answerRow = (code: string, a: Answer) => [
 	a.status ?? null,
 	a.responseId ?? null
 ];
+
+/** A live session with no change of phase or item for this long is taken as abandoned. */
+export const STALE_LIVE_MS = 12 * 60 * 60 * 1000;
 
 /** How long a logged answer may wait for its SQLite write (any transaction writes it sooner). */
 const LOG_FLUSH_MS = 20;

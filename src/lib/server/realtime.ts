@@ -6,7 +6,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import * as v from 'valibot';
-import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
 import {
 	AnswerSchema,
 	HostAttachSchema,
@@ -15,15 +14,19 @@ import {
 	UpvoteSchema,
 	WatchSchema,
 	ScreenSchema,
+	type JoinCheck,
 	errorAck,
 	type Ack,
 	type ClientToServerEvents,
 	type ServerToClientEvents
 } from '../protocol';
+import { cleanNickname, isAbusiveText } from '../nickname';
 import { isHomework, participantCount } from '../room/machine';
+import type { Effect } from '../room/types';
 import { hostView, myAnswer, myView, publicView, rosterRows, screenView } from '../room/view';
 import type { AppContext } from './context';
 import { RoomHub, rooms, type Outcome, type Spread } from './room-hub';
+import { checkMatches, currentCheck } from './join-check';
 import { hashToken, newId, newToken, reviewKeyFor, sameSecret } from './tokens';
 
 interface SocketData {
@@ -46,20 +49,13 @@ type QSocket = Socket<
 	SocketData
 >;
 
-// Students argue about diplomacy: "tit-for-tat expulsions" and "sex scandal" are ordinary words
-// there, which the stock dataset would refuse.
-const dataset = englishDataset.build();
-const profanity = new RegExpMatcher({
-	...dataset,
-	whitelistedTerms: [
-		...(dataset.whitelistedTerms ?? []),
-		'tit for tat',
-		'tit-for-tat',
-		'sex scandal'
-	],
-	...englishRecommendedTransformers
-});
-export const isAbusive = (text: string) => profanity.hasMatch(text);
+/** Free text students send; nicknames go through `cleanNickname` (both in `../nickname.ts`). */
+export const isAbusive = isAbusiveText;
+
+const REMOVALS = new Set(['remove', 'removeMany', 'removeRecent']);
+/** The students a removal command removed: the ids of its `participantsChanged` effects. */
+const removedBy = (effects: Effect[]) =>
+	effects.flatMap((e) => (e.type === 'participantsChanged' ? e.ids : []));
 
 const ignore = () => {};
 
@@ -133,6 +129,26 @@ export function attachRealtime(
 		socket.data = { code, role, participantId, tokens: old.tokens, refilled: old.refilled };
 	}
 
+	/**
+	 * Connection-state recovery gives a socket back its rooms and `socket.data` as they were when
+	 * it dropped, without asking anyone. A student removed meanwhile (or whose room is gone) must
+	 * not be put back among the students: they leave every room and are told, as if removed now.
+	 */
+	function revalidate(socket: QSocket) {
+		const { code, role, participantId } = socket.data;
+		if (role !== 'student' || !code || !participantId) return;
+		const room = hub.get(code);
+		const p =
+			room && Object.hasOwn(room.state.participants, participantId)
+				? room.state.participants[participantId]
+				: undefined;
+		// Still a student here: their page rejoins with its token, which marks them present.
+		if (p && !p.removed) return;
+		for (const r of [...socket.rooms]) if (r !== socket.id) void socket.leave(r);
+		socket.data = { tokens: socket.data.tokens, refilled: socket.data.refilled };
+		if (p?.removed) socket.emit('me:removed');
+	}
+
 	function markAway(code: string, participantId: string) {
 		const others = io.sockets.adapter.rooms.get(rooms.participant(code, participantId));
 		if (others && others.size > 0) return;
@@ -155,6 +171,7 @@ export function attachRealtime(
 		const socket = raw as QSocket;
 		// Drop the retained handshake request: nothing here reads it after the connection.
 		(socket.request as { res?: unknown }).res = undefined;
+		if (socket.recovered) revalidate(socket);
 
 		on(socket, 'room:join', JoinSchema, async (p) => {
 			const room = hub.get(p.code);
@@ -170,7 +187,8 @@ export function attachRealtime(
 				if ('token' in p) {
 					const id = ctx.repo.participantByToken(p.code, hashToken(p.token));
 					if (!id) return errorAck('bad_token');
-					if (room.state.participants[id]?.removed) return errorAck('removed');
+					if (!Object.hasOwn(room.state.participants, id) || room.state.participants[id]?.removed)
+						return errorAck('removed');
 					participantId = id;
 					token = p.token;
 					const reviewHash = hashToken(reviewKeyFor(token));
@@ -182,7 +200,21 @@ export function attachRealtime(
 					if (socket.data.role === 'student' && socket.data.code === p.code)
 						return errorAck('already_joined');
 					if (participantCount(room.state) >= MAX_PARTICIPANTS) return errorAck('room_full');
-					if (isAbusive(p.nickname)) return errorAck('nickname_blocked');
+					const name = cleanNickname(p.nickname);
+					if (!name.ok) return errorAck(name.error);
+					const settings = room.state.core.settings;
+					if (
+						settings.joinCheck &&
+						!checkMatches(room.hostTokenHash, p.code, p.check ?? '', hub.now())
+					)
+						return errorAck('join_check');
+					// The same browser under a new name: refused if the teacher removed it, and in
+					// homework (one identity per device: a second one would see the key early).
+					const deviceHash = p.device ? hashToken(`device:${p.device}`) : null;
+					const before = deviceHash ? ctx.repo.participantsByDevice(p.code, deviceHash) : [];
+					if (before.some((id) => room.state.participants[id]?.removed !== false))
+						return errorAck('removed');
+					if (before.length && isHomework(room.state.core)) return errorAck('device_joined');
 					const id = newId();
 					participantId = id;
 					token = newToken();
@@ -190,10 +222,11 @@ export function attachRealtime(
 					const reviewHash = hashToken(reviewKeyFor(token));
 					outcome = await hub.submit(
 						p.code,
-						{ type: 'join', participantId: id, nickname: p.nickname },
+						{ type: 'join', participantId: id, nickname: name.nickname },
 						(state) => {
 							const joined = state.participants[id];
-							if (joined) ctx.repo.insertParticipant(p.code, joined, tokenHash, reviewHash);
+							if (joined)
+								ctx.repo.insertParticipant(p.code, joined, tokenHash, reviewHash, deviceHash);
 						}
 					);
 				}
@@ -238,6 +271,22 @@ export function attachRealtime(
 			return { ok: true, data: screenView(room.state, hub.now()) };
 		});
 
+		on(socket, 'screen:check', WatchSchema, (p): Ack<JoinCheck> => {
+			const { role, code } = socket.data;
+			if ((role !== 'screen' && role !== 'host') || code !== p.code) return errorAck('not_screen');
+			const room = hub.get(p.code);
+			if (!room) return errorAck('no_room');
+			const now = hub.now();
+			const shown = currentCheck(room.hostTokenHash, p.code, now);
+			return {
+				ok: true,
+				data: {
+					check: room.state.core.settings.joinCheck ? shown.check : null,
+					changesAt: shown.changesAt
+				}
+			};
+		});
+
 		on(socket, 'host:attach', HostAttachSchema, (p) => {
 			const room = hub.get(p.code);
 			if (!room) return errorAck('no_room');
@@ -259,7 +308,8 @@ export function attachRealtime(
 			if (socket.data.role !== 'host' || socket.data.code !== p.code) return errorAck('not_host');
 			const r = hub.run(p.code, p.command);
 			if (!r.ok) return errorAck(r.error);
-			if (p.command.type === 'remove') hub.sendRemoved(p.code, p.command.participantId);
+			if (REMOVALS.has(p.command.type))
+				for (const id of removedBy(r.effects)) hub.sendRemoved(p.code, id);
 			// Acked once every student has been sent the change (at once, but in a lecture hall
 			// over a few turns of the event loop).
 			await hub.settled(p.code);

@@ -33,7 +33,9 @@ export function parseSessionForm(
 			timeLimit,
 			speedScoring: data.get('speedScoring') === 'on',
 			leaderboard: data.get('leaderboard') === 'on',
-			showNames: data.get('showNames') === 'on'
+			showNames: data.get('showNames') === 'on',
+			joinCheck: data.get('joinCheck') === 'on',
+			allowStudy: data.get('allowStudy') === 'on'
 		}
 	};
 }
