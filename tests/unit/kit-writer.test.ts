@@ -110,6 +110,10 @@ describe('tidyYaml', () => {
 		expect(out).toContain('teacherNotes: |');
 	});
 
+	it('quotes a date, as the kit format asks', () => {
+		expect(tidyYaml('', { published: '2024-05-01' })).toBe("published: '2024-05-01'\n");
+	});
+
 	it('refuses a file that does not parse instead of overwriting it', () => {
 		expect(() => tidyYaml('summary: "open\n', { summary: 'x' })).toThrow(/does not parse/);
 	});

@@ -9,7 +9,16 @@
  *   order they had; list entries with an `id` are matched by id, others by position.
  * - A key the editor left out (or set to undefined, empty text or an empty list) is removed.
  */
-import { Document, isMap, isScalar, isSeq, parseDocument, type Pair, type Scalar } from 'yaml';
+import {
+	Document,
+	isMap,
+	isScalar,
+	isSeq,
+	parseDocument,
+	visit,
+	type Pair,
+	type Scalar
+} from 'yaml';
 
 /** The orders keys are written in, as the seed kit writes them, one per kind of map. */
 export const KEY_ORDERS = [
@@ -168,6 +177,17 @@ export function tidyYaml(source: string, data: Record<string, unknown>): string 
 	const root = isMap(doc.contents) ? doc.contents : null;
 	doc.contents = merge(doc, root, data as Record<string, Plain>) as typeof doc.contents;
 	if (isMap(doc.contents)) doc.contents.flow = false;
+	// A date stays text for every YAML reader (YAML 1.1 tools would read it as a date).
+	visit(doc, {
+		Scalar(_, node) {
+			if (
+				typeof node.value === 'string' &&
+				/^\d{4}-\d\d-\d\d$/.test(node.value) &&
+				!node.type?.startsWith('QUOTE')
+			)
+				node.type = 'QUOTE_SINGLE';
+		}
+	});
 	return doc.toString({ lineWidth: 100, indentSeq: true });
 }
 
