@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { noAxeViolations, student, teacherPage } from './helpers';
+import { noAxeViolations, phone, student, teacherPage } from './helpers';
 
 const TEXT = [
 	'The river rose fast in the night. By morning the old bridge was under water.',
@@ -209,4 +209,49 @@ test('a kit with problems is kept as a draft, listed for the teacher only; delet
 	await item.getByRole('button', { name: 'Delete “Half Written” for good' }).click();
 	await expect(page.getByText('Deleted “half-written”.')).toBeVisible();
 	await expect(page.getByText('half-written · draft')).toHaveCount(0);
+});
+
+test('the editor, its requests and its actions are behind the teacher’s gate', async ({
+	browser
+}) => {
+	const stranger = await phone(browser);
+	for (const path of ['/author', '/author/new', '/author/hitting-rock-bottom']) {
+		await stranger.goto(path);
+		await expect(stranger).toHaveURL(`/teacher?next=${encodeURIComponent(path)}`);
+	}
+	const origin = new URL(stranger.url()).origin;
+	const refused = async (method: 'get' | 'post', path: string, data?: object) => {
+		const res = await stranger.request[method](path, {
+			...(method === 'post' ? { data, headers: { origin } } : {}),
+			maxRedirects: 0
+		});
+		expect(res.status(), path).toBe(303);
+		expect(res.headers()['location']).toMatch(/^\/teacher\?next=/);
+	};
+	await refused('post', '/author/api/save', {
+		slug: 'x',
+		isNew: true,
+		meta: {},
+		body: '',
+		kit: {}
+	});
+	await refused('post', '/author/api/render', { meta: {}, body: 'x' });
+	await refused('post', '/author/api/check', { slug: 'x', meta: {}, body: '', kitYaml: '' });
+	await refused('get', '/author/api/export?slug=hitting-rock-bottom&format=zip');
+	const deleted = await stranger.request.post('/author?/delete', {
+		form: { slug: 'hitting-rock-bottom' },
+		headers: { origin, accept: 'text/html' },
+		maxRedirects: 0
+	});
+	expect(deleted.status()).toBe(303);
+	await stranger.goto('/');
+	await expect(stranger.getByRole('heading', { name: /Hitting Rock Bottom/ })).toBeVisible();
+
+	// Even the teacher cannot name a folder outside the kits folder.
+	const teacher = await teacherPage(browser);
+	const res = await teacher.request.post('/author/api/save', {
+		data: { slug: '../escape', isNew: true, meta: {}, body: 'x', kit: {} },
+		headers: { origin }
+	});
+	expect(await res.json()).toMatchObject({ ok: false, message: /lowercase letters/ });
 });
