@@ -88,11 +88,31 @@ describe('tidyYaml', () => {
 		]);
 	});
 
-	it('reorders the teacher’s keys into the same order', () => {
-		const out = tidyYaml('questions:\n  - prompt: P\n    id: a\n', {
-			questions: [{ prompt: 'P', id: 'a' }]
+	it('writes an entry it changes in the one order, and leaves an unchanged one as written', () => {
+		const source = 'questions:\n  - prompt: P\n    id: a\n  - prompt: Q\n    id: b\n';
+		const out = tidyYaml(source, {
+			questions: [
+				{ prompt: 'P', id: 'a' },
+				{ prompt: 'R', id: 'b' }
+			]
 		});
-		expect(out).toBe('questions:\n  - id: a\n    prompt: P\n');
+		expect(out).toBe('questions:\n  - prompt: P\n    id: a\n  - id: b\n    prompt: R\n');
+	});
+
+	it('gives the seed kit back byte for byte when nothing changed, and rewrites only the edited item', () => {
+		const seed = readFileSync('quizzes/hitting-rock-bottom/kit.yaml', 'utf8');
+		const data = parse(seed) as { questions: { id: string; prompt: string }[] };
+		expect(tidyYaml(seed, data)).toBe(seed);
+		data.questions[2]!.prompt = 'A new prompt?';
+		const out = tidyYaml(seed, data);
+		expect(parse(out)).toEqual(data);
+		// Everything before and after the edited question is the teacher's text.
+		const id = data.questions[2]!.id;
+		const next = data.questions[3]!.id;
+		const head = (t: string) => t.slice(0, t.indexOf(`- id: ${id}`));
+		const tail = (t: string) => t.slice(t.indexOf(`- id: ${next}`));
+		expect(head(out)).toBe(head(seed));
+		expect(tail(out)).toBe(tail(seed));
 	});
 
 	it('drops keys left out, empty text and empty lists', () => {

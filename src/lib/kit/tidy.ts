@@ -188,7 +188,68 @@ export function tidyYaml(source: string, data: Record<string, unknown>): string 
 				node.type = 'QUOTE_SINGLE';
 		}
 	});
-	return doc.toString({ lineWidth: 100, indentSeq: true });
+	return keepTeacherText(source, doc.toString({ lineWidth: 100, indentSeq: true }));
+}
+
+/** Equal as data, whatever the key order. */
+function same(a: unknown, b: unknown): boolean {
+	if (Array.isArray(a) || Array.isArray(b))
+		return (
+			Array.isArray(a) &&
+			Array.isArray(b) &&
+			a.length === b.length &&
+			a.every((x, i) => same(x, b[i]))
+		);
+	if (isRecord(a) || isRecord(b)) {
+		if (!isRecord(a) || !isRecord(b)) return false;
+		const ka = Object.keys(a);
+		return ka.length === Object.keys(b).length && ka.every((k) => same(a[k], b[k]));
+	}
+	return a === b;
+}
+
+const js = (node: unknown): unknown =>
+	node && typeof (node as { toJSON?: unknown }).toJSON === 'function'
+		? (node as { toJSON(): unknown }).toJSON()
+		: node;
+
+type Ranged = { range?: [number, number, number] | null };
+
+/**
+ * The written text, with every top-level value and list entry whose data did not change put back
+ * as the teacher wrote it (wrapping, quoting, key order): only what the editor changed is
+ * rewritten. Kept only if the result reads back as the same data; else the plain rewrite.
+ */
+function keepTeacherText(source: string, out: string): string {
+	if (!source.trim()) return out;
+	const a = parseDocument(source);
+	const b = parseDocument(out);
+	if (!isMap(a.contents) || !isMap(b.contents) || a.contents.flow) return out;
+	const edits: { from: number; to: number; text: string }[] = [];
+	const keep = (was: unknown, now: unknown) => {
+		const ra = (was as Ranged).range;
+		const rb = (now as Ranged).range;
+		if (ra && rb) edits.push({ from: rb[0], to: rb[1], text: source.slice(ra[0], ra[1]) });
+	};
+	for (const pb of b.contents.items) {
+		const pa = a.contents.items.find((p) => keyOf(p) === keyOf(pb));
+		if (!pa) continue;
+		if (same(js(pa.value), js(pb.value))) keep(pa.value, pb.value);
+		else if (isSeq(pa.value) && isSeq(pb.value) && !pa.value.flow) {
+			const old = pa.value.items;
+			pb.value.items.forEach((item, i) => {
+				const id = idOf(item);
+				const was = id !== undefined ? old.find((o) => idOf(o) === id) : old[i];
+				if (was !== undefined && same(js(was), js(item))) keep(was, item);
+			});
+		}
+	}
+	if (edits.length === 0) return out;
+	let text = out;
+	for (const e of edits.sort((x, y) => y.from - x.from))
+		text = text.slice(0, e.from) + e.text + text.slice(e.to);
+	const check = parseDocument(text);
+	return check.errors.length === 0 && same(check.toJS(), b.toJS()) ? text : out;
 }
 
 /** A reading.md's text: front matter written with `tidyYaml` over the old one, then the body. */
