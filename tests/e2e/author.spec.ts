@@ -1,4 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import writeXlsxFile from 'write-excel-file/node';
 import { noAxeViolations, phone, student, teacherPage } from './helpers';
 
 const TEXT = [
@@ -146,7 +150,7 @@ test('a new kit written by keyboard, evidence picked in the reading, saved and h
 	await noAxeViolations(page);
 
 	// Questions from Moodle come in needing a quote, with the reading's closest sentences offered.
-	await page.getByText('Import questions from Moodle (GIFT or Aiken)').click();
+	await page.getByText(/^Import questions from Moodle/).click();
 	await page
 		.getByLabel('Or paste it')
 		.fill('Who thanked the volunteers?\nA. The mayor\nB. The engineers\nANSWER: A\n');
@@ -163,6 +167,27 @@ test('a new kit written by keyboard, evidence picked in the reading, saved and h
 			exact: true
 		})
 	).toHaveValue('The mayor thanked the volunteers who filled sandbags until dawn.');
+	// A Kahoot! quiz template, read in the browser.
+	const sheet = join(mkdtempSync(join(tmpdir(), 'quorum-kahoot-')), 'quiz.xlsx');
+	await writeXlsxFile(
+		[
+			[
+				'Question - max 120 characters',
+				'Answer 1 - max 75 characters',
+				'Answer 2 - max 75 characters',
+				'Time limit (sec)',
+				'Correct answer(s) - choose at least one'
+			],
+			['What must be raised before spring?', 'The levee', 'The bridge', 20, '1']
+		].map((row) => row.map((value) => ({ value })))
+	).toFile(sheet);
+	await page.getByLabel(/Kahoot! quiz template/).setInputFiles(sheet);
+	await page.getByRole('button', { name: 'Import the questions' }).click();
+	await expect(needs).toContainText('What must be raised before spring?');
+	await needs
+		.getByRole('button', { name: /Use “Engineers now say the levee must be raised/ })
+		.click();
+	await expect(needs).toHaveCount(0);
 	await noAxeViolations(page);
 
 	// The raw file, with the loader's problems at their lines.
