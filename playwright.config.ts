@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -7,6 +7,9 @@ import { join } from 'node:path';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const port = Number(process.env.E2E_PORT ?? 4319);
 const dataDir = mkdtempSync(join(tmpdir(), 'quorum-e2e-'));
+// A copy of the kits: the editor's tests save kits, never into the repository's own folder.
+const kitsDir = join(dataDir, 'kits');
+cpSync('quizzes', kitsDir, { recursive: true });
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -42,6 +45,7 @@ export default defineConfig({
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			QUORUM_DATA: dataDir,
+			QUORUM_KITS: kitsDir,
 			NODE_ENV: 'production',
 			// The teacher's gate stays on in the tests, as it is by default (tests/e2e/helpers.ts).
 			QUORUM_TEACHER_PASSCODE: 'e2e-teacher-passcode'
