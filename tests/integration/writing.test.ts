@@ -5,7 +5,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/lib/server/tokens';
 import { buildReport } from '../../src/lib/report/figures';
-import { answerRows } from '../../src/lib/report/csv';
+import { ANSWER_COLUMNS, answerRows } from '../../src/lib/report/csv';
+import { reportXlsx } from '../../src/lib/server/report-page';
+import { readSheet } from 'read-excel-file/node';
+import { unzipSync, strFromU8 } from 'fflate';
 import {
 	call,
 	client,
@@ -110,5 +113,19 @@ describe('a writing item', () => {
 		).toEqual(['Writer 0', 'Writer 1']);
 		const rows = answerRows(state).map((r) => r.map(String).join('|'));
 		expect(rows.filter((r) => r.includes('MARK0Q') || r.includes('MARK1Q'))).toHaveLength(2);
+
+		// The Excel export holds the same rows, as values: a text starting with "=" is no formula.
+		const xlsx = Buffer.from(await (await reportXlsx(code, state, 50)).arrayBuffer());
+		const sheet = (await readSheet(xlsx, 'Answers')).map((r) => r.map((c) => String(c ?? '')));
+		expect(sheet).toEqual(
+			[ANSWER_COLUMNS, ...answerRows(state)].map((r) => r.map((c) => String(c)))
+		);
+		const files = unzipSync(new Uint8Array(xlsx));
+		const xml = Object.keys(files)
+			.filter((f) => f.startsWith('xl/worksheets/'))
+			.map((f) => strFromU8(files[f]!))
+			.join('');
+		expect(xml).not.toContain('<f>');
+		expect((await readSheet(xlsx, 'Students')).length).toBe(4);
 	});
 });

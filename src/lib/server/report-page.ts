@@ -3,6 +3,7 @@
  * threshold from the query, and the CSV responses.
  */
 import { error, type Cookies } from '@sveltejs/kit';
+import writeXlsxFile from 'write-excel-file/node';
 import { ANSWER_COLUMNS, answerRows, SUMMARY_COLUMNS, summaryRows, toCsv } from '../report/csv';
 import { buildReport } from '../report/figures';
 import type { RoomState } from '../room/types';
@@ -48,6 +49,27 @@ function csvResponse(body: string, filename: string): Response {
 
 export function answersCsv(code: string, state: RoomState): Response {
 	return csvResponse(toCsv(ANSWER_COLUMNS, answerRows(state)), `quorum-${code}-answers.csv`);
+}
+
+/**
+ * Both exports as one workbook (sheets "Answers" and "Students"). Cells are typed strings and
+ * numbers, never formulas, so no spreadsheet runs a student's text; written by write-excel-file.
+ */
+export async function reportXlsx(code: string, state: RoomState, percent: number) {
+	const sheet = (header: string[], rows: (string | number)[][]) =>
+		[header, ...rows].map((row) => row.map((value) => ({ value })));
+	const summary = summaryRows(buildReport(state, percent / 100));
+	const buffer = await writeXlsxFile([
+		{ data: sheet(ANSWER_COLUMNS, answerRows(state)), sheet: 'Answers' },
+		{ data: sheet(SUMMARY_COLUMNS, summary), sheet: 'Students' }
+	]).toBuffer();
+	return new Response(new Uint8Array(buffer), {
+		headers: {
+			...PRIVATE_HEADERS,
+			'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+			'content-disposition': `attachment; filename="quorum-${code}-report.xlsx"`
+		}
+	});
 }
 
 export function studentsCsv(code: string, state: RoomState, percent: number): Response {

@@ -1,0 +1,8 @@
+import { helpPercent, readableSession, reportXlsx } from '$lib/server/report-page';
+import type { RequestHandler } from './$types';
+
+/** Answers and the student summary as one workbook; 404 without the gate or the host key. */
+export const GET: RequestHandler = ({ cookies, params, url }) => {
+	const { code, state } = readableSession(cookies, params.id);
+	return reportXlsx(code, state, helpPercent(url));
+};
