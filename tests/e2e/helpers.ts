@@ -3,6 +3,10 @@ import { expect, type Browser, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 export async function noAxeViolations(page: Page) {
+	// Contrast is judged on the settled page, not halfway through a fade-in.
+	await page.waitForFunction(() =>
+		document.getAnimations().every((a) => a.playState !== 'running')
+	);
 	const result = await new AxeBuilder({ page }).analyze();
 	expect(
 		result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)

@@ -25,7 +25,7 @@ test('a teacher, a projector and three students play a session to the podium', a
 		await student(browser, code, 'Ben'),
 		await student(browser, code, 'Chloé')
 	];
-	await expect(screen.getByText('3 joined')).toBeVisible();
+	await expect(screen.getByText('3 students have joined')).toBeVisible();
 	await noAxeViolations(screen);
 	await noAxeViolations(students[0]!);
 

@@ -153,6 +153,8 @@ export interface RosterRow {
 export interface ScreenView extends PublicView {
 	answered: number;
 	podium: LeaderRow[] | null;
+	/** The lobby with names on: the latest joiners' nicknames (at most 40), newest last. */
+	joined: string[] | null;
 	summary: { item: number; prompt: string; correctShare: number }[] | null;
 }
 
@@ -473,6 +475,12 @@ export function screenView(state: RoomState, now: number): ScreenView {
 		...publicView(state, now, 'screen'),
 		answered: countable(state, core.current).length,
 		podium: ended && core.settings.leaderboard ? standings(state).rows.slice(0, 3) : null,
+		joined:
+			core.phase === 'lobby' && core.settings.showNames
+				? standings(state)
+						.rows.slice(-40)
+						.map((r) => r.nickname)
+				: null,
 		summary: ended
 			? core.items.flatMap((item, i) =>
 					item.kind === 'question' && i <= core.current
