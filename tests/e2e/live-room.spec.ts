@@ -60,8 +60,14 @@ test('a teacher, a projector and three students play a session to the podium', a
 			);
 		await teacher.getByRole('button', { name: 'Reveal' }).click();
 		await expect(screen.getByText('(correct)')).toBeVisible();
-		for (const page of students) {
+		for (const [i, page] of students.entries()) {
 			await expect(page.locator('p.verdict')).toBeVisible();
+			// The verdict replaces "Answer saved"; the student's own answer sits beside the right one.
+			await expect(page.getByText('Answer saved.')).toHaveCount(0);
+			const mine = page.getByRole('definition').first();
+			await expect(mine).toHaveText(new RegExp(`^${'AB'[i % 2]}\\. `));
+			await expect(page.getByText('(your answer)')).toHaveCount(1);
+			await expect(page.getByText(/^\d of 3 answered correctly\.$/)).toBeVisible();
 			// Screen readers hear the student's own result, not just "answer revealed".
 			await expect(
 				page.getByText(/^(Correct\. You earned \d+ points\.|Not quite\. See the explanation\.)$/)

@@ -1053,7 +1053,9 @@ describe('polls in the machine', () => {
 		);
 		const r = run(s, { type: 'moderate', responseId: 'r1', status: 'hidden' }, T0 + 2);
 		expect(r.state.answers[0]!.s1!.status).toBe('hidden');
-		expect(r.effects).toEqual([{ type: 'moderated', item: 0, responseId: 'r1', status: 'hidden' }]);
+		expect(r.effects).toEqual([
+			{ type: 'moderated', item: 0, responseId: 'r1', participantId: 's1', status: 'hidden' }
+		]);
 		// Moderation works after the poll has moved on too.
 		s = run(r.state, { type: 'close' }, T0 + 3).state;
 		s = run(s, { type: 'next' }, T0 + 4).state;

@@ -795,7 +795,13 @@ export function step(
 				[target.item]: { ...state.answers[target.item], [target.participantId]: updated }
 			};
 			return ok({ ...state, answers }, [
-				{ type: 'moderated', item: target.item, responseId: cmd.responseId, status: cmd.status }
+				{
+					type: 'moderated',
+					item: target.item,
+					responseId: cmd.responseId,
+					participantId: target.participantId,
+					status: cmd.status
+				}
 			]);
 		}
 		case 'tick':

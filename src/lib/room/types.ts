@@ -156,7 +156,14 @@ export type Effect =
 	| { type: 'resultsRevealed' }
 	| { type: 'participantJoined'; participant: Participant }
 	| { type: 'coreChanged' }
-	| { type: 'moderated'; item: number; responseId: string; status: NonNullable<Answer['status']> }
+	| {
+			type: 'moderated';
+			item: number;
+			responseId: string;
+			/** The author, so their own view learns what the teacher decided. */
+			participantId: string;
+			status: NonNullable<Answer['status']>;
+	  }
 	| { type: 'upvoted'; responseId: string; voterId: string }
 	/** The transport should send `tick` at this time (server ms); null clears the timer. */
 	| { type: 'schedule'; at: number | null };

@@ -108,6 +108,8 @@ export interface MyView {
 	item: number;
 	/** Open polls: my own response's id, and the responses I upvoted. */
 	responseId: string | null;
+	/** Open polls: the teacher's decision on my own response (hidden: the class does not see it). */
+	responseStatus: Answer['status'] | null;
 	upvoted: string[];
 	/** Homework only: this student's own item and, once answered, its feedback. */
 	hw: { item: PublicItem | null; reveal: QuestionReveal | null; done: boolean } | null;
@@ -119,7 +121,10 @@ export interface MyView {
  * this item (a student who did not answer the last one still holds its result). The ack to `answer:submit` carries this much (merged into `me` by the
  * client); in homework, where answering is the reveal, it carries the whole `MyView`.
  */
-export type MyAnswer = Pick<MyView, 'item' | 'response' | 'responseId' | 'result' | 'deadline'>;
+export type MyAnswer = Pick<
+	MyView,
+	'item' | 'response' | 'responseId' | 'responseStatus' | 'result' | 'deadline'
+>;
 
 export interface HostView extends PublicView {
 	answered: number;
@@ -381,6 +386,7 @@ export function myAnswer(state: RoomState, id: string): MyAnswer | null {
 		item,
 		response: shownResponse(state.core.items[item], a),
 		responseId: a.responseId ?? null,
+		responseStatus: a.status ?? null,
 		result: null,
 		deadline: p && state.core.phase === 'open' ? deadlineFor(state.core, p) : null
 	};
@@ -427,6 +433,7 @@ export function myView(state: RoomState, id: string, ranks?: Map<string, number>
 				}
 			: null,
 		responseId: a?.responseId ?? null,
+		responseStatus: a?.status ?? null,
 		upvoted: Object.entries(state.upvotes)
 			.filter(([, voters]) => voters.includes(id))
 			.map(([rid]) => rid)
