@@ -450,6 +450,25 @@ describe('join, lock, connect', () => {
 		}
 	);
 
+	it.each(['live', 'homework'] as const)(
+		'a %s room locked in the lobby reopens after the start, and locks again',
+		(mode) => {
+			let s = room([q(SINGLE), q(TRUEFALSE)], mode === 'homework' ? { mode: 'homework' } : {});
+			s = run(s, { type: 'join', participantId: 'a', nickname: 'Ada' }, T0).state;
+			s = run(s, { type: 'lock', locked: true }, T0 + 1).state;
+			s = run(s, { type: 'start' }, T0 + 2).state;
+			const late: Command = { type: 'join', participantId: 'late', nickname: 'Late' };
+			expect(refuse(s, late, T0 + 3)).toBe('room_locked');
+			s = run(s, { type: 'lock', locked: false }, T0 + 4).state;
+			s = run(s, late, T0 + 5).state;
+			expect(s.participants.late?.removed).toBe(false);
+			s = run(s, { type: 'lock', locked: true }, T0 + 6).state;
+			expect(refuse(s, { ...late, participantId: 'later', nickname: 'Later' }, T0 + 7)).toBe(
+				'room_locked'
+			);
+		}
+	);
+
 	it('joining mid-question re-schedules the close timer', () => {
 		const s = started([q(SINGLE)], 1);
 		const r = run(s, { type: 'join', participantId: 'late', nickname: 'Late' }, T0 + 100);
