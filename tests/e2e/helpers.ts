@@ -65,10 +65,12 @@ export async function createSession(
 	const count = await items.count();
 	for (let i = 0; i < count; i++) {
 		const li = items.nth(i);
-		if (!keep((await li.textContent()) ?? '')) await li.getByRole('checkbox').uncheck();
+		const box = li.getByRole('checkbox');
+		if (keep((await li.textContent()) ?? '')) await box.check();
+		else await box.uncheck();
 	}
 	await before?.();
-	await teacher.getByRole('button', { name: 'Create session' }).click();
+	await teacher.getByRole('button', { name: 'Create session', exact: true }).click();
 	await expect(teacher).toHaveURL(/\/room\/[A-Z2-9]{6}\/host$/);
 	return /room\/([A-Z2-9]{6})/.exec(teacher.url())![1]!;
 }

@@ -93,7 +93,7 @@ test('the teacher controls reopen after a refresh; a wrong host key gets nothing
 }) => {
 	const teacher = await teacherPage(browser);
 	await teacher.goto('/host?kit=hitting-rock-bottom');
-	await teacher.getByRole('button', { name: 'Create session' }).click();
+	await teacher.getByRole('button', { name: 'Create session', exact: true }).click();
 	await expect(teacher.getByText('Waiting for students to join.')).toBeVisible();
 	await teacher.reload();
 	await expect(teacher.getByText('Waiting for students to join.')).toBeVisible();

@@ -85,3 +85,21 @@ export function itemChoices(ctx: AppContext, kitSlug: string) {
 		};
 	});
 }
+
+/** A ready-made choice of items for /host: a kit's lesson plan (name, minutes, item refs). */
+export interface SessionPreset {
+	name: string;
+	minutes: number;
+	items: string[];
+}
+
+/**
+ * The kit's lesson plans as presets for /host. The kit schema has no lesson plans yet, so there
+ * are none: the page offers All, None and the teacher's last choice. When `lessonPlans` lands,
+ * map each plan here (its item ids to refs: `q:<id>`, `p:<id>`, a pair's `p:<id>:before|after`),
+ * keeping only refs that `defaultItems` lists.
+ */
+export function sessionPresets(ctx: AppContext, kitSlug: string): SessionPreset[] {
+	if (!ctx.kits.get(kitSlug)) return [];
+	return [];
+}

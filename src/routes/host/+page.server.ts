@@ -1,6 +1,11 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getContext } from '$lib/server/context';
-import { createSession, itemChoices, SessionInputError } from '$lib/server/sessions';
+import {
+	createSession,
+	itemChoices,
+	SessionInputError,
+	sessionPresets
+} from '$lib/server/sessions';
 import {
 	isTeacher,
 	passcodeMatches,
@@ -12,14 +17,15 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ url, cookies }) => {
 	if (!isTeacher(cookies.get(TEACHER_COOKIE)))
-		return { locked: true, kits: [], kit: null, items: [] };
+		return { locked: true, kits: [], kit: null, items: [], presets: [] };
 	const { kits } = getContext();
 	const kit = kits.get(url.searchParams.get('kit') ?? '') ?? kits.list()[0];
 	return {
 		locked: false,
 		kits: kits.list().map((k) => ({ slug: k.slug, title: k.meta.title })),
 		kit: kit ? { slug: kit.slug, title: kit.meta.title } : null,
-		items: kit ? itemChoices(getContext(), kit.slug) : []
+		items: kit ? itemChoices(getContext(), kit.slug) : [],
+		presets: kit ? sessionPresets(getContext(), kit.slug) : []
 	};
 };
 
