@@ -33,7 +33,9 @@ export const ResponseSchema = v.variant('type', [
 
 export const JoinSchema = v.union([
 	v.strictObject({ code, nickname: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(24)) }),
-	v.strictObject({ code, token })
+	v.strictObject({ code, token }),
+	/** A resume code typed on another device (any case, spaces or dashes). */
+	v.strictObject({ code, resume: v.pipe(v.string(), v.minLength(1), v.maxLength(30)) })
 ]);
 export const WatchSchema = v.strictObject({ code });
 export const ScreenSchema = v.strictObject({ code, key: v.pipe(v.string(), v.maxLength(100)) });
@@ -72,6 +74,8 @@ export interface Joined {
 	token: string;
 	/** Key of the private review link (`/review/<reviewKey>`); cannot be used to rejoin. */
 	reviewKey: string;
+	/** Short code that resumes this student on another device (`room:join {code, resume}`). */
+	resumeCode: string;
 	participantId: string;
 	view: PublicView;
 	me: MyView;
@@ -143,6 +147,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
 	not_host: 'Only the teacher’s controls can do that.',
 	not_screen: 'Open the projector view from the link in the teacher’s controls.',
 	already_joined: 'You have already joined this session on this page.',
+	bad_resume: 'That resume code does not match anyone in this session. Check it and try again.',
 	room_full: 'This session is full.',
 	not_joined: 'Join the session first.',
 	not_participant: 'That student is not in this session.',

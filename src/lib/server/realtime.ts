@@ -24,7 +24,15 @@ import { isHomework, participantCount } from '../room/machine';
 import { hostView, myAnswer, myView, publicView, rosterRows, screenView } from '../room/view';
 import type { AppContext } from './context';
 import { RoomHub, rooms, type Outcome, type Spread } from './room-hub';
-import { hashToken, newId, newToken, reviewKeyFor, sameSecret } from './tokens';
+import {
+	hashToken,
+	newId,
+	newToken,
+	normalizeResume,
+	resumeCodeFor,
+	reviewKeyForResume,
+	sameSecret
+} from './tokens';
 
 interface SocketData {
 	code?: string;
@@ -163,19 +171,26 @@ export function attachRealtime(
 			// otherwise slip past the checks below while the first waits for its turn.
 			if (joining.has(socket)) return errorAck('already_joined');
 			let participantId: string;
+			// The secret this device keeps: the token, or the resume code it came back with.
 			let token: string;
+			let resume: string;
 			let outcome: Outcome;
 			joining.add(socket);
 			try {
-				if ('token' in p) {
-					const id = ctx.repo.participantByToken(p.code, hashToken(p.token));
-					if (!id) return errorAck('bad_token');
+				if ('token' in p || 'resume' in p) {
+					resume = 'token' in p ? resumeCodeFor(p.token) : normalizeResume(p.resume);
+					const id =
+						'token' in p
+							? ctx.repo.participantByToken(p.code, hashToken(p.token))
+							: ctx.repo.participantByResume(p.code, hashToken(resume));
+					if (!id) return errorAck('token' in p ? 'bad_token' : 'bad_resume');
 					if (room.state.participants[id]?.removed) return errorAck('removed');
 					participantId = id;
-					token = p.token;
-					const reviewHash = hashToken(reviewKeyFor(token));
+					token = 'token' in p ? p.token : resume;
+					const resumeHash = hashToken(resume);
+					const reviewHash = hashToken(reviewKeyForResume(resume));
 					outcome = await hub.submit(p.code, { type: 'connect', participantId }, () =>
-						ctx.repo.ensureReviewHash(id, reviewHash)
+						ctx.repo.ensureResumeHash(id, resumeHash, reviewHash)
 					);
 					if (!outcome.ok && outcome.error === 'room_ended') outcome = { ok: true, effects: [] };
 				} else {
@@ -186,14 +201,18 @@ export function attachRealtime(
 					const id = newId();
 					participantId = id;
 					token = newToken();
+					resume = resumeCodeFor(token);
 					const tokenHash = hashToken(token);
-					const reviewHash = hashToken(reviewKeyFor(token));
+					const resumeHash = hashToken(resume);
+					const reviewHash = hashToken(reviewKeyForResume(resume));
 					outcome = await hub.submit(
 						p.code,
 						{ type: 'join', participantId: id, nickname: p.nickname },
 						(state) => {
 							const joined = state.participants[id];
-							if (joined) ctx.repo.insertParticipant(p.code, joined, tokenHash, reviewHash);
+							if (!joined) return;
+							ctx.repo.insertParticipant(p.code, joined, tokenHash, reviewHash);
+							ctx.repo.ensureResumeHash(id, resumeHash, reviewHash);
 						}
 					);
 				}
@@ -219,7 +238,8 @@ export function attachRealtime(
 				ok: true,
 				data: {
 					token,
-					reviewKey: reviewKeyFor(token),
+					reviewKey: reviewKeyForResume(resume),
+					resumeCode: resume,
 					participantId,
 					view: publicView(live.state, hub.now(), 'student'),
 					me
