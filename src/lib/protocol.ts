@@ -48,6 +48,7 @@ export const HostCommandSchema = v.variant('type', [
 		type: v.picklist(['start', 'close', 'pause', 'resume', 'reveal', 'leaderboard', 'next', 'end'])
 	}),
 	v.strictObject({ type: v.literal('lock'), locked: v.boolean() }),
+	v.strictObject({ type: v.literal('sound'), on: v.boolean() }),
 	v.strictObject({ type: v.literal('remove'), participantId: short(64) }),
 	v.strictObject({
 		type: v.literal('extraTime'),

@@ -161,3 +161,33 @@ test('the podium rises only when motion is welcome', async ({ browser }) => {
 		else expect(animation).toMatch(/rise/);
 	}
 });
+
+test('the lobby names students as they join (names on); the teacher turns the projector sound on', async ({
+	browser
+}) => {
+	const teacher = await teacherPage(browser);
+	let kept = false;
+	const code = await createSession(
+		teacher,
+		(l) => !kept && (kept = l.includes('Question · True or false')),
+		() => teacher.getByLabel(/Show names on the projector/).check()
+	);
+	const screen = await openProjector(browser, teacher);
+	await screen.setViewportSize({ width: 1920, height: 1080 });
+	await student(browser, code, 'Ada');
+	await student(browser, code, 'Ben');
+	const names = screen.getByRole('list', { name: 'Students who joined' });
+	await expect(names.getByRole('listitem')).toHaveText(['Ben', 'Ada']);
+	await expect(screen.getByText('2 students have joined')).toBeVisible();
+	await fitsTheWall(screen, 'lobby with names');
+
+	// Sound is off until the teacher turns it on, and only the projector says so.
+	await expect(screen.getByText('Sound on ·')).toHaveCount(0);
+	const sound = teacher.getByRole('button', { name: 'Projector sound' });
+	await expect(sound).toHaveAttribute('aria-pressed', 'false');
+	await sound.click();
+	await expect(sound).toHaveAttribute('aria-pressed', 'true');
+	await expect(screen.getByText('Sound on ·')).toBeVisible();
+	await sound.click();
+	await expect(screen.getByText('Sound on ·')).toHaveCount(0);
+});

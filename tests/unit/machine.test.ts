@@ -1285,3 +1285,18 @@ describe('a consumed state (the live hub keeps only the latest)', () => {
 		expect(standings(pure).rows[0]?.score).toBeGreaterThan(0);
 	});
 });
+
+describe('projector sound', () => {
+	it.each([
+		['lobby', true],
+		['open', true],
+		['revealed', false]
+	] as const)('the teacher turns it on or off in %s (%s)', (phase, on) => {
+		const r = run(inPhase(phase), { type: 'sound', on }, T0 + 5000);
+		expect(r.state.core.settings.sound).toBe(on);
+		expect(r.effects).toEqual([{ type: 'coreChanged' }]);
+	});
+	it('is off in a new room', () => {
+		expect(room([q(SINGLE)]).core.settings.sound).toBeUndefined();
+	});
+});

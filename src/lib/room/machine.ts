@@ -721,6 +721,10 @@ export function step(
 		}
 		case 'lock':
 			return ok(withCore(state, { locked: cmd.locked }), [{ type: 'coreChanged' }]);
+		case 'sound':
+			return ok(withCore(state, { settings: { ...core.settings, sound: cmd.on } }), [
+				{ type: 'coreChanged' }
+			]);
 		case 'remove': {
 			const p = state.participants[cmd.participantId];
 			if (!p) return fail('not_participant');

@@ -17,6 +17,8 @@ export interface Settings {
 	mode?: 'live' | 'homework';
 	/** Homework: when the session ends by itself (server ms); null or absent: no deadline. */
 	deadline?: number | null;
+	/** The projector's sounds (the teacher's toggle; off when absent; never on phones). */
+	sound?: boolean;
 }
 
 export type RoomItem =
@@ -114,6 +116,7 @@ export type Command =
 	| { type: 'advance'; participantId: string }
 	| { type: 'start' }
 	| { type: 'lock'; locked: boolean }
+	| { type: 'sound'; on: boolean }
 	| { type: 'remove'; participantId: string }
 	| { type: 'extraTime'; participantId: string; extraTime: ExtraTime }
 	| { type: 'close' }
