@@ -55,7 +55,9 @@ export const JoinSchema = v.union([
 		check: v.optional(v.pipe(v.string(), v.maxLength(12))),
 		device
 	}),
-	v.strictObject({ code, token, device })
+	v.strictObject({ code, token, device }),
+	/** A resume code typed on another device (any case, spaces or dashes). */
+	v.strictObject({ code, resume: v.pipe(v.string(), v.minLength(1), v.maxLength(30)), device })
 ]);
 export const WatchSchema = v.strictObject({ code });
 export const ScreenSchema = v.strictObject({ code, key: v.pipe(v.string(), v.maxLength(100)) });
@@ -68,6 +70,7 @@ export const HostCommandSchema = v.variant('type', [
 		type: v.picklist(['start', 'close', 'pause', 'resume', 'reveal', 'leaderboard', 'next', 'end'])
 	}),
 	v.strictObject({ type: v.literal('lock'), locked: v.boolean() }),
+	v.strictObject({ type: v.literal('sound'), on: v.boolean() }),
 	v.strictObject({ type: v.literal('remove'), participantId: short(64) }),
 	v.strictObject({
 		type: v.literal('removeMany'),
@@ -103,6 +106,8 @@ export interface Joined {
 	token: string;
 	/** Key of the private review link (`/review/<reviewKey>`); cannot be used to rejoin. */
 	reviewKey: string;
+	/** Short code that resumes this student on another device (`room:join {code, resume}`). */
+	resumeCode: string;
 	participantId: string;
 	view: PublicView;
 	me: MyView;
@@ -191,6 +196,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
 	not_host: 'Only the teacher’s controls can do that.',
 	not_screen: 'Open the projector view from the link in the teacher’s controls.',
 	already_joined: 'You have already joined this session on this page.',
+	bad_resume: 'That resume code does not match anyone in this session. Check it and try again.',
 	room_full: 'This session is full.',
 	not_joined: 'Join the session first.',
 	not_participant: 'That student is not in this session.',

@@ -3,6 +3,10 @@ import { expect, type Browser, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 export async function noAxeViolations(page: Page) {
+	// Contrast is judged on the settled page, not halfway through a fade-in.
+	await page.waitForFunction(() =>
+		document.getAnimations().every((a) => a.playState !== 'running')
+	);
 	const result = await new AxeBuilder({ page }).analyze();
 	expect(
 		result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)
@@ -64,11 +68,13 @@ export async function createSession(
 	const count = await items.count();
 	for (let i = 0; i < count; i++) {
 		const li = items.nth(i);
-		if (!keep((await li.textContent()) ?? '')) await li.getByRole('checkbox').uncheck();
+		const box = li.getByRole('checkbox');
+		if (keep((await li.textContent()) ?? '')) await box.check();
+		else await box.uncheck();
 	}
 	await teacher.getByLabel('Allow self-study during this session').check();
 	await before?.();
-	await teacher.getByRole('button', { name: 'Create session' }).click();
+	await teacher.getByRole('button', { name: 'Create session', exact: true }).click();
 	await expect(teacher).toHaveURL(/\/room\/[A-Z2-9]{6}\/host$/);
 	return /room\/([A-Z2-9]{6})/.exec(teacher.url())![1]!;
 }

@@ -41,6 +41,19 @@ test('a homework session: two students at different points, the teacher watching
 	// Ada reloads and resumes where she was.
 	await ada.reload();
 	await expect(ada.getByText('Item 3 of 3 ·')).toBeVisible();
+
+	// On a second device (another browser context), her resume code takes her place.
+	const resume = (await ada.locator('.resume .code').textContent())!;
+	expect(resume).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+	const laptop = await phone(browser);
+	await laptop.goto(`/room/${code}`);
+	await laptop.getByText('Joined already on another device?').click();
+	await laptop.getByLabel('Your resume code').fill(resume.toLowerCase());
+	await laptop.getByRole('button', { name: 'Resume' }).click();
+	await expect(laptop.getByText('Item 3 of 3 ·')).toBeVisible();
+	await expect(laptop.getByText(/^Ada ·/)).toBeVisible();
+	await expect(laptop.locator('.resume .code')).toHaveText(resume);
+	await noAxeViolations(laptop);
 	await answerAndNext(ada);
 	await expect(ada.getByRole('heading', { name: 'All done!' })).toBeVisible();
 	await expect(teacher.getByText('1 of 2 finished')).toBeVisible();

@@ -25,7 +25,7 @@ test('a teacher, a projector and three students play a session to the podium', a
 		await student(browser, code, 'Ben'),
 		await student(browser, code, 'Chloé')
 	];
-	await expect(screen.getByText('3 joined')).toBeVisible();
+	await expect(screen.getByText('3 students have joined')).toBeVisible();
 	await noAxeViolations(screen);
 	await noAxeViolations(students[0]!);
 
@@ -60,8 +60,14 @@ test('a teacher, a projector and three students play a session to the podium', a
 			);
 		await teacher.getByRole('button', { name: 'Reveal' }).click();
 		await expect(screen.getByText('(correct)')).toBeVisible();
-		for (const page of students) {
+		for (const [i, page] of students.entries()) {
 			await expect(page.locator('p.verdict')).toBeVisible();
+			// The verdict replaces "Answer saved"; the student's own answer sits beside the right one.
+			await expect(page.getByText('Answer saved.')).toHaveCount(0);
+			const mine = page.getByRole('definition').first();
+			await expect(mine).toHaveText(new RegExp(`^${'AB'[i % 2]}\\. `));
+			await expect(page.getByText('(your answer)')).toHaveCount(1);
+			await expect(page.getByText(/^\d of 3 answered correctly\.$/)).toBeVisible();
 			// Screen readers hear the student's own result, not just "answer revealed".
 			await expect(
 				page.getByText(/^(Correct\. You earned \d+ points\.|Not quite\. See the explanation\.)$/)
@@ -89,7 +95,7 @@ test('the teacher controls reopen after a refresh; a wrong host key gets nothing
 	await teacher.goto('/host?kit=hitting-rock-bottom');
 	// Left running: self-study stays open for the specs after this one (see `createSession`).
 	await teacher.getByLabel('Allow self-study during this session').check();
-	await teacher.getByRole('button', { name: 'Create session' }).click();
+	await teacher.getByRole('button', { name: 'Create session', exact: true }).click();
 	await expect(teacher.getByText('Waiting for students to join.')).toBeVisible();
 	await teacher.reload();
 	await expect(teacher.getByText('Waiting for students to join.')).toBeVisible();

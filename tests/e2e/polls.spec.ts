@@ -28,7 +28,7 @@ test('a teacher, a projector and two students run a before/after pair and an arg
 
 	const ada = await student(browser, code, 'Ada');
 	const ben = await student(browser, code, 'Ben');
-	await expect(screen.getByText('2 joined')).toBeVisible();
+	await expect(screen.getByText('2 students have joined')).toBeVisible();
 
 	// Before the discussion: both vote on the scale.
 	await teacher.getByRole('button', { name: 'Start' }).click();
@@ -80,9 +80,15 @@ test('a teacher, a projector and two students run a before/after pair and an arg
 	// Nothing reaches the projector or the students before the teacher approves it.
 	await expect(screen.getByText(ADA)).toHaveCount(0);
 	await expect(ben.getByText(ADA)).toHaveCount(0);
-	await adaItem.getByRole('button', { name: 'Approve' }).click();
+	// Each moderation button names the response it acts on, and keeps the focus once used.
+	await adaItem.getByRole('button', { name: `Approve: ${ADA}` }).click();
+	await expect(adaItem.getByRole('button', { name: `Approve: ${ADA}` })).toBeFocused();
 	await benItem.getByRole('button', { name: 'Hide' }).click();
 	await expect(benItem.getByText('hidden', { exact: true })).toBeVisible();
+	// Ben is told his response was hidden; the count says how many the class sees.
+	await expect(ben.getByText('Your teacher hid your response')).toBeVisible();
+	await expect(ben.getByText('2 responses · 1 shown')).toBeVisible();
+	await expect(screen.getByText('2 responses · 1 shown')).toBeVisible();
 	await expect(screen.getByText(ADA)).toBeVisible();
 	await expect(ben.getByText(ADA)).toBeVisible();
 	await expect(adaItem.getByRole('button', { name: 'Approve' })).toBeDisabled();
@@ -95,7 +101,12 @@ test('a teacher, a projector and two students run a before/after pair and an arg
 	await expect(ada.getByText('Your response')).toBeVisible();
 
 	await ben.getByRole('button', { name: `Upvote: ${ADA}` }).click();
-	await expect(ben.getByRole('button', { name: `Upvote: ${ADA}` })).toBeDisabled();
+	// Pressed, not disabled: the focus stays where the student was.
+	await expect(ben.getByRole('button', { name: `Upvote: ${ADA}` })).toHaveAttribute(
+		'aria-pressed',
+		'true'
+	);
+	await expect(ben.getByRole('button', { name: `Upvote: ${ADA}` })).toBeFocused();
 	await expect(ben.getByRole('listitem').filter({ hasText: ADA })).toContainText('1 upvote');
 	await expect(screen.getByRole('listitem').filter({ hasText: ADA })).toContainText('1 upvote');
 	await expect(adaItem).toContainText('1 upvote');
@@ -112,19 +123,22 @@ test('a teacher, a projector and two students run a before/after pair and an arg
 	await teacher.getByRole('button', { name: 'Next item' }).click();
 	for (const page of [ada, ben])
 		await expect(page.getByText('Item 3 of 3 · How far do you agree? · after')).toBeVisible();
+	await expect(ada.getByText('After the discussion: vote again.')).toBeVisible();
 	await vote(ada, 'Agree');
 	await vote(ben, 'Agree');
 	await expect(teacher.getByText('2 answered.')).toBeVisible();
 	await expect(ada.getByText('How views moved')).toHaveCount(0);
 	await teacher.getByRole('button', { name: 'Reveal' }).click();
 	const moved = '1 toward agree, 0 toward disagree, 1 stayed.';
-	await expect(screen.getByText('How views moved')).toBeVisible();
-	await expect(screen.getByText(moved)).toBeVisible();
+	// The wall shows the movement as one diverging chart, before and after on one axis.
+	await expect(
+		screen.getByText('Of those who voted both times: 1 moved toward agree')
+	).toBeVisible();
+	await expect(screen.getByRole('figure')).toHaveCount(1);
+	await expect(screen.getByRole('figure')).toContainText('Before: Strongly disagree 0, Disagree 1');
+	await expect(screen.getByRole('figure')).toContainText('After: Strongly disagree 0, Disagree 0');
 	await expect(teacher.getByText(moved)).toBeVisible();
 	for (const page of [ada, ben]) await expect(page.getByText(moved)).toBeVisible();
-	await expect(
-		screen.getByRole('figure').filter({ hasText: 'Before the discussion' })
-	).toBeVisible();
 	await noAxeViolations(screen);
 	await noAxeViolations(ada);
 	await noAxeViolations(teacher);

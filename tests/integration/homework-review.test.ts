@@ -172,3 +172,51 @@ describe('review after a live session', () => {
 		expect(ended.asked).toBe(2);
 	});
 });
+
+describe('resume codes', () => {
+	it('a second device takes the same place with the resume code; a wrong or foreign code gets nothing', async () => {
+		const items = singles().map((q) => `q:${q.id}`);
+		const { code, hostToken } = newSession(server, { mode: 'homework', timeLimit: null }, items);
+		const other = newSession(server, { mode: 'homework', timeLimit: null }, items);
+		const host = client(server.url);
+		expectOk(await call(host, 'host:attach', { code, hostToken }));
+		const phone = client(server.url);
+		const first = expectOk(await call(phone, 'room:join', { code, nickname: 'Ada' }));
+		// About 59 bits from the unambiguous alphabet; never the token, never the review key.
+		expect(first.resumeCode).toMatch(/^[A-HJKMNP-Z2-9]{12}$/);
+		expect(first.token).not.toContain(first.resumeCode);
+		expect(first.reviewKey).not.toContain(first.resumeCode);
+		expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));
+		expectOk(await call(phone, 'answer:submit', { code, item: 0, response: right(0) }));
+		expectOk(await call(phone, 'homework:advance', { code }));
+
+		// Typed on a laptop, in lower case with dashes: the same participant, on item 2.
+		const laptop = client(server.url);
+		const typed = first.resumeCode.toLowerCase().replace(/(.{4})(?!$)/g, '$1-');
+		const again = expectOk(await call(laptop, 'room:join', { code, resume: typed }));
+		expect(again.participantId).toBe(first.participantId);
+		expect(again.reviewKey).toBe(first.reviewKey);
+		expect(again.resumeCode).toBe(first.resumeCode);
+		expect(again.me).toMatchObject({ nickname: 'Ada', score: first.me.score + 1000, item: 1 });
+		// Its own later reconnects send the code it keeps.
+		const refreshed = client(server.url);
+		expect(
+			expectOk(await call(refreshed, 'room:join', { code, resume: again.token })).participantId
+		).toBe(first.participantId);
+		// The token path still works, and its resume code is the same.
+		const phone2 = client(server.url);
+		const back = expectOk(await call(phone2, 'room:join', { code, token: first.token }));
+		expect(back.resumeCode).toBe(first.resumeCode);
+
+		const stranger = client(server.url);
+		const wrongCode = first.resumeCode.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+		for (const payload of [
+			{ code, resume: wrongCode },
+			{ code: other.code, resume: first.resumeCode }
+		])
+			expect(await call(stranger, 'room:join', payload)).toMatchObject({
+				ok: false,
+				error: 'bad_resume'
+			});
+	});
+});

@@ -187,6 +187,7 @@ describe('live room over real sockets', () => {
 			'item',
 			'response',
 			'responseId',
+			'responseStatus',
 			'result'
 		]);
 		expect(

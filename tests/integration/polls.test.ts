@@ -320,7 +320,14 @@ describe('polls over real sockets', () => {
 			);
 		for (const k of range(10)) await moderate(k, 'approved');
 		await moderate(HIGHLIGHTED, 'highlighted');
+		// The author of a hidden response is told, in their own view and only there.
+		const toldHidden = nextEvent(
+			students[HIDDEN]!.socket,
+			'me:updated',
+			(m) => m.responseStatus === 'hidden'
+		);
 		await moderate(HIDDEN, 'hidden');
+		expect((await toldHidden).responseId).toBe(ridOf(HIDDEN));
 		expect(
 			await call(host, 'host:command', {
 				code,

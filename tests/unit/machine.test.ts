@@ -469,6 +469,25 @@ describe('join, lock, connect', () => {
 		}
 	);
 
+	it.each(['live', 'homework'] as const)(
+		'a %s room locked in the lobby reopens after the start, and locks again',
+		(mode) => {
+			let s = room([q(SINGLE), q(TRUEFALSE)], mode === 'homework' ? { mode: 'homework' } : {});
+			s = run(s, { type: 'join', participantId: 'a', nickname: 'Ada' }, T0).state;
+			s = run(s, { type: 'lock', locked: true }, T0 + 1).state;
+			s = run(s, { type: 'start' }, T0 + 2).state;
+			const late: Command = { type: 'join', participantId: 'late', nickname: 'Late' };
+			expect(refuse(s, late, T0 + 3)).toBe('room_locked');
+			s = run(s, { type: 'lock', locked: false }, T0 + 4).state;
+			s = run(s, late, T0 + 5).state;
+			expect(s.participants.late?.removed).toBe(false);
+			s = run(s, { type: 'lock', locked: true }, T0 + 6).state;
+			expect(refuse(s, { ...late, participantId: 'later', nickname: 'Later' }, T0 + 7)).toBe(
+				'room_locked'
+			);
+		}
+	);
+
 	it('joining mid-question re-schedules the close timer', () => {
 		const s = started([q(SINGLE)], 1);
 		const r = run(s, { type: 'join', participantId: 'late', nickname: 'Late' }, T0 + 100);
@@ -1072,7 +1091,9 @@ describe('polls in the machine', () => {
 		);
 		const r = run(s, { type: 'moderate', responseId: 'r1', status: 'hidden' }, T0 + 2);
 		expect(r.state.answers[0]!.s1!.status).toBe('hidden');
-		expect(r.effects).toEqual([{ type: 'moderated', item: 0, responseId: 'r1', status: 'hidden' }]);
+		expect(r.effects).toEqual([
+			{ type: 'moderated', item: 0, responseId: 'r1', participantId: 's1', status: 'hidden' }
+		]);
 		// Moderation works after the poll has moved on too.
 		s = run(r.state, { type: 'close' }, T0 + 3).state;
 		s = run(s, { type: 'next' }, T0 + 4).state;
@@ -1412,5 +1433,20 @@ describe('ids from the wire that name what every object inherits', () => {
 			expect(myView(s, id)).toBeNull();
 			expect(rosterRows(s, new Set([id]))).toEqual([]);
 		}
+	});
+});
+
+describe('projector sound', () => {
+	it.each([
+		['lobby', true],
+		['open', true],
+		['revealed', false]
+	] as const)('the teacher turns it on or off in %s (%s)', (phase, on) => {
+		const r = run(inPhase(phase), { type: 'sound', on }, T0 + 5000);
+		expect(r.state.core.settings.sound).toBe(on);
+		expect(r.effects).toEqual([{ type: 'coreChanged' }]);
+	});
+	it('is off in a new room', () => {
+		expect(room([q(SINGLE)]).core.settings.sound).toBeUndefined();
 	});
 });

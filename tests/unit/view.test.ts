@@ -849,3 +849,26 @@ describe('host and projector', () => {
 		});
 	});
 });
+
+describe('the projector lobby', () => {
+	const joined = (showNames: boolean, n: number, phase: 'lobby' | 'open' = 'lobby') => {
+		let s = room([q('ostentatious-meaning')], { showNames });
+		for (let i = 1; i <= n; i++)
+			s = run(s, { type: 'join', participantId: ID(i), nickname: `Student ${i}` }, T0 + i);
+		if (phase === 'open') s = run(s, { type: 'start' }, T0 + 100);
+		return screenView(s, T0 + 200).joined;
+	};
+	it.each([
+		['names off', false, 3, 'lobby', null],
+		['names on, in joining order', true, 3, 'lobby', ['Student 1', 'Student 2', 'Student 3']],
+		['names on, only the latest 40', true, 45, 'lobby', 'latest40'],
+		['names on, after the start', true, 3, 'open', null]
+	] as const)('%s', (_, showNames, n, phase, expected) => {
+		const names = joined(showNames, n, phase);
+		if (expected === 'latest40') {
+			expect(names).toHaveLength(40);
+			expect(names?.[0]).toBe('Student 6');
+			expect(names?.at(-1)).toBe('Student 45');
+		} else expect(names).toEqual(expected);
+	});
+});

@@ -80,6 +80,8 @@ export class StudentRoom {
 
 	/** Key of my private review link (never my rejoin token); null before joining. */
 	reviewKey = $state.raw<string | null>(null);
+	/** My resume code: typed on another device, it takes my place there. */
+	resumeCode = $state.raw<string | null>(null);
 
 	get hasToken() {
 		return (
@@ -122,6 +124,7 @@ export class StudentRoom {
 	private accept(data: Joined) {
 		localStorage.setItem(TOKEN_KEY(this.code), data.token);
 		this.reviewKey = data.reviewKey;
+		this.resumeCode = data.resumeCode;
 		this.setView(data.view);
 		this.me = data.me;
 		this.error = null;
@@ -130,16 +133,34 @@ export class StudentRoom {
 	private async resume() {
 		const token = localStorage.getItem(TOKEN_KEY(this.code));
 		if (!this.socket || !token) return;
+		// A device that came in with a resume code keeps that code as its secret.
+		const secret = token.length < 20 ? { resume: token } : { token };
 		const r = await emit<Joined>(this.socket, 'room:join', {
 			code: this.code,
-			token,
+			...secret,
 			device: deviceId()
 		});
 		if (r.ok) return this.accept(r.data);
-		if (r.error === 'bad_token' || r.error === 'removed')
+		if (r.error === 'bad_token' || r.error === 'bad_resume' || r.error === 'removed')
 			localStorage.removeItem(TOKEN_KEY(this.code));
 		if (r.error === 'removed') this.removed = true;
 		this.error = r.message;
+	}
+
+	/** Takes my place from another device with my resume code. */
+	async resumeWith(resume: string): Promise<boolean> {
+		if (!this.socket) return false;
+		const r = await emit<Joined>(this.socket, 'room:join', {
+			code: this.code,
+			resume,
+			device: deviceId()
+		});
+		if (!r.ok) {
+			this.error = r.message;
+			return false;
+		}
+		this.accept(r.data);
+		return true;
 	}
 
 	async join(nickname: string, check?: string): Promise<boolean> {

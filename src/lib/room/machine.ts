@@ -742,6 +742,11 @@ export function step(
 			// A command that only repeats the current state writes nothing (a double click, a flood).
 			if (core.locked === cmd.locked) return ok(state);
 			return ok(withCore(state, { locked: cmd.locked }), [{ type: 'coreChanged' }]);
+		case 'sound':
+			if (Boolean(core.settings.sound) === cmd.on) return ok(state);
+			return ok(withCore(state, { settings: { ...core.settings, sound: cmd.on } }), [
+				{ type: 'coreChanged' }
+			]);
 		case 'remove':
 			return removeAll(state, [cmd.participantId], now, owned);
 		case 'removeMany':
@@ -825,7 +830,13 @@ export function step(
 				[target.item]: { ...state.answers[target.item], [target.participantId]: updated }
 			};
 			return ok({ ...state, answers }, [
-				{ type: 'moderated', item: target.item, responseId: cmd.responseId, status: cmd.status }
+				{
+					type: 'moderated',
+					item: target.item,
+					responseId: cmd.responseId,
+					participantId: target.participantId,
+					status: cmd.status
+				}
 			]);
 		}
 		case 'tick':

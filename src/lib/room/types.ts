@@ -24,6 +24,8 @@ export interface Settings {
 	joinCheck?: boolean;
 	/** The kit's self-study (with its answer key) stays open while this session runs. */
 	allowStudy?: boolean;
+	/** The projector's sounds (the teacher's toggle; off when absent; never on phones). */
+	sound?: boolean;
 }
 
 export type RoomItem =
@@ -124,6 +126,7 @@ export type Command =
 	| { type: 'advance'; participantId: string }
 	| { type: 'start' }
 	| { type: 'lock'; locked: boolean }
+	| { type: 'sound'; on: boolean }
 	| { type: 'remove'; participantId: string }
 	/** Several students at once (select many); an unknown id refuses the whole list. */
 	| { type: 'removeMany'; participantIds: string[] }
@@ -172,7 +175,14 @@ export type Effect =
 	| { type: 'resultsRevealed' }
 	| { type: 'participantJoined'; participant: Participant }
 	| { type: 'coreChanged' }
-	| { type: 'moderated'; item: number; responseId: string; status: NonNullable<Answer['status']> }
+	| {
+			type: 'moderated';
+			item: number;
+			responseId: string;
+			/** The author, so their own view learns what the teacher decided. */
+			participantId: string;
+			status: NonNullable<Answer['status']>;
+	  }
 	| { type: 'upvoted'; responseId: string; voterId: string }
 	/** The transport should send `tick` at this time (server ms); null clears the timer. */
 	| { type: 'schedule'; at: number | null };

@@ -112,6 +112,8 @@ export interface MyView {
 	item: number;
 	/** Open polls: my own response's id, and the responses I upvoted. */
 	responseId: string | null;
+	/** Open polls: the teacher's decision on my own response (hidden: the class does not see it). */
+	responseStatus: Answer['status'] | null;
 	upvoted: string[];
 	/** Homework only: this student's own item and, once answered, its feedback. */
 	hw: { item: PublicItem | null; reveal: QuestionReveal | null; done: boolean } | null;
@@ -123,7 +125,10 @@ export interface MyView {
  * this item (a student who did not answer the last one still holds its result). The ack to `answer:submit` carries this much (merged into `me` by the
  * client); in homework, where answering is the reveal, it carries the whole `MyView`.
  */
-export type MyAnswer = Pick<MyView, 'item' | 'response' | 'responseId' | 'result' | 'deadline'>;
+export type MyAnswer = Pick<
+	MyView,
+	'item' | 'response' | 'responseId' | 'responseStatus' | 'result' | 'deadline'
+>;
 
 export interface HostView extends PublicView {
 	answered: number;
@@ -157,6 +162,8 @@ export interface RosterRow {
 export interface ScreenView extends PublicView {
 	answered: number;
 	podium: LeaderRow[] | null;
+	/** The lobby with names on: the latest joiners' nicknames (at most 40), newest last. */
+	joined: string[] | null;
 	summary: { item: number; prompt: string; correctShare: number }[] | null;
 }
 
@@ -386,6 +393,7 @@ export function myAnswer(state: RoomState, id: string): MyAnswer | null {
 		item,
 		response: shownResponse(state.core.items[item], a),
 		responseId: a.responseId ?? null,
+		responseStatus: a.status ?? null,
 		result: null,
 		deadline: p && state.core.phase === 'open' ? deadlineFor(state.core, p) : null
 	};
@@ -432,6 +440,7 @@ export function myView(state: RoomState, id: string, ranks?: Map<string, number>
 				}
 			: null,
 		responseId: a?.responseId ?? null,
+		responseStatus: a?.status ?? null,
 		upvoted: Object.entries(state.upvotes)
 			.filter(([, voters]) => voters.includes(id))
 			.map(([rid]) => rid)
@@ -480,6 +489,12 @@ export function screenView(state: RoomState, now: number): ScreenView {
 		...publicView(state, now, 'screen'),
 		answered: countable(state, core.current).length,
 		podium: ended && core.settings.leaderboard ? standings(state).rows.slice(0, 3) : null,
+		joined:
+			core.phase === 'lobby' && core.settings.showNames
+				? standings(state)
+						.rows.slice(-40)
+						.map((r) => r.nickname)
+				: null,
 		summary: ended
 			? core.items.flatMap((item, i) =>
 					item.kind === 'question' && i <= core.current

@@ -76,6 +76,13 @@ export interface Repository {
 	kitInSession(kitSlug: string, now?: number): boolean;
 	/** Fills in the review key of a participant who joined before review keys existed. */
 	ensureReviewHash(participantId: string, reviewHash: string): void;
+	/**
+	 * Gives a participant their resume code (once: only where none is stored) and, with it, the
+	 * review key derived from that code (students who joined before resume codes get a new one).
+	 */
+	ensureResumeHash(participantId: string, resumeHash: string, reviewHash: string): void;
+	/** The participant of this session a resume code belongs to. */
+	participantByResume(code: string, resumeHash: string): string | null;
 	saveParticipants(code: string, ps: Participant[]): void;
 	participantByToken(code: string, tokenHash: string): string | null;
 	/** For private review links: the participant and session a review key belongs to. */
@@ -184,6 +191,9 @@ function migrate(db: Database.Database) {
 	db.exec(
 		'CREATE INDEX IF NOT EXISTS participants_device ON participants(code, device_hash) WHERE device_hash IS NOT NULL'
 	);
+	if (!columns.includes('resume_hash'))
+		db.exec('ALTER TABLE participants ADD COLUMN resume_hash TEXT');
+	db.exec('CREATE INDEX IF NOT EXISTS participants_resume ON participants(code, resume_hash)');
 	// Answers as a rowid table (before WITHOUT ROWID): copied over once, in one transaction.
 	const answers = db
 		.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'answers'")
@@ -258,6 +268,10 @@ export function openDatabase(
 		ensureReview: db.prepare(
 			'UPDATE participants SET review_hash = ? WHERE id = ? AND review_hash IS NULL'
 		),
+		ensureResume: db.prepare(
+			'UPDATE participants SET resume_hash = ?, review_hash = ? WHERE id = ? AND resume_hash IS NULL'
+		),
+		byResume: db.prepare('SELECT id FROM participants WHERE code = ? AND resume_hash = ?'),
 		insertAnswer: db.prepare(
 			`INSERT INTO answers (${ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 		),
@@ -423,6 +437,13 @@ export function openDatabase(
 		},
 		kitInSession(slug, now = Date.now()) {
 			return q.kitInSession.get({ slug, now, stale: STALE_LIVE_MS }) !== undefined;
+		},
+		ensureResumeHash(participantId, resumeHash, reviewHash) {
+			q.ensureResume.run(resumeHash, reviewHash, participantId);
+		},
+		participantByResume(code, resumeHash) {
+			const row = q.byResume.get(code, resumeHash) as { id: string } | undefined;
+			return row?.id ?? null;
 		},
 		ensureReviewHash(participantId, reviewHash) {
 			q.ensureReview.run(reviewHash, participantId);

@@ -31,7 +31,15 @@ import { clientAddress, Limits, originAllowed, type LimitConfig, type Verdict } 
 import { log } from './log';
 import { RoomHub, rooms, type Outcome, type Spread } from './room-hub';
 import { checkMatches, currentCheck } from './join-check';
-import { hashToken, newId, newToken, reviewKeyFor, sameSecret } from './tokens';
+import {
+	hashToken,
+	newId,
+	newToken,
+	normalizeResume,
+	resumeCodeFor,
+	reviewKeyForResume,
+	sameSecret
+} from './tokens';
 
 interface SocketData {
 	/** The client's address (see `clientAddress`), for the per-address limits. */
@@ -260,19 +268,26 @@ export function attachRealtime(
 			// otherwise slip past the checks below while the first waits for its turn.
 			if (joining.has(socket)) return errorAck('already_joined');
 			let participantId: string;
+			// The secret this device keeps: the token, or the resume code it came back with.
 			let token: string;
+			let resume: string;
 			let outcome: Outcome;
 			joining.add(socket);
 			try {
-				if ('token' in p) {
-					const id = ctx.repo.participantByToken(p.code, hashToken(p.token));
-					if (!id) return await wrong(socket, 'bad_token');
+				if ('token' in p || 'resume' in p) {
+					resume = 'token' in p ? resumeCodeFor(p.token) : normalizeResume(p.resume);
+					const id =
+						'token' in p
+							? ctx.repo.participantByToken(p.code, hashToken(p.token))
+							: ctx.repo.participantByResume(p.code, hashToken(resume));
+					if (!id) return await wrong(socket, 'token' in p ? 'bad_token' : 'bad_resume');
 					if (ownEntry(room.state.participants, id)?.removed ?? true) return errorAck('removed');
 					participantId = id;
-					token = p.token;
-					const reviewHash = hashToken(reviewKeyFor(token));
+					token = 'token' in p ? p.token : resume;
+					const resumeHash = hashToken(resume);
+					const reviewHash = hashToken(reviewKeyForResume(resume));
 					outcome = await hub.submit(p.code, { type: 'connect', participantId }, () =>
-						ctx.repo.ensureReviewHash(id, reviewHash)
+						ctx.repo.ensureResumeHash(id, resumeHash, reviewHash)
 					);
 					if (!outcome.ok && outcome.error === 'room_ended') outcome = { ok: true, effects: [] };
 				} else {
@@ -298,15 +313,18 @@ export function attachRealtime(
 					const id = newId();
 					participantId = id;
 					token = newToken();
+					resume = resumeCodeFor(token);
 					const tokenHash = hashToken(token);
-					const reviewHash = hashToken(reviewKeyFor(token));
+					const resumeHash = hashToken(resume);
+					const reviewHash = hashToken(reviewKeyForResume(resume));
 					outcome = await hub.submit(
 						p.code,
 						{ type: 'join', participantId: id, nickname: name.nickname },
 						(state) => {
 							const joined = state.participants[id];
-							if (joined)
-								ctx.repo.insertParticipant(p.code, joined, tokenHash, reviewHash, deviceHash);
+							if (!joined) return;
+							ctx.repo.insertParticipant(p.code, joined, tokenHash, reviewHash, deviceHash);
+							ctx.repo.ensureResumeHash(id, resumeHash, reviewHash);
 						}
 					);
 				}
@@ -332,7 +350,8 @@ export function attachRealtime(
 				ok: true,
 				data: {
 					token,
-					reviewKey: reviewKeyFor(token),
+					reviewKey: reviewKeyForResume(resume),
+					resumeCode: resume,
 					participantId,
 					view: publicView(live.state, hub.now(), 'student'),
 					me

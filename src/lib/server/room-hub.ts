@@ -310,7 +310,12 @@ export class RoomHub {
 					changed.add(id);
 				}
 			else if (e.type === 'resultsRevealed') everyone = true;
-			else if (e.type === 'moderated' || e.type === 'upvoted') room.studentsDirty = true;
+			else if (e.type === 'upvoted') room.studentsDirty = true;
+			else if (e.type === 'moderated') {
+				room.studentsDirty = true;
+				// The author hears the decision on their own response (hidden: told so).
+				changed.add(e.participantId);
+			}
 		}
 		if (core && room.state.core.phase === 'ended' && !room.evict) {
 			room.evict = setTimeout(() => this.evict(code, room), EVICT_ENDED_MS);

@@ -85,3 +85,28 @@ export function itemChoices(ctx: AppContext, kitSlug: string) {
 		};
 	});
 }
+
+/** A ready-made choice of items for /host: a kit's lesson plan (name, minutes, item refs). */
+export interface SessionPreset {
+	name: string;
+	minutes: number;
+	items: string[];
+}
+
+/**
+ * The kit's lesson plans as presets for /host, in the plan's order. The loader already checked
+ * every step names an item of the kit (`lesson-plans.ts`); refs the host form does not list are
+ * still left out, so a preset never ticks an item that cannot be created.
+ */
+export function sessionPresets(ctx: AppContext, kitSlug: string): SessionPreset[] {
+	const kit = ctx.kits.get(kitSlug);
+	if (!kit) return [];
+	const known = new Set(defaultItems(ctx, kitSlug));
+	return kit.lessonPlans
+		.map((plan) => ({
+			name: plan.name,
+			minutes: plan.minutes,
+			items: [...new Set(plan.refs)].filter((ref) => known.has(ref))
+		}))
+		.filter((preset) => preset.items.length > 0);
+}

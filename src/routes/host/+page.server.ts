@@ -1,6 +1,11 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getContext } from '$lib/server/context';
-import { createSession, itemChoices, SessionInputError } from '$lib/server/sessions';
+import {
+	createSession,
+	itemChoices,
+	SessionInputError,
+	sessionPresets
+} from '$lib/server/sessions';
 import { requireTeacher } from '$lib/server/teacher';
 import { parseSessionForm } from './form';
 import type { Actions, PageServerLoad } from './$types';
@@ -13,7 +18,8 @@ export const load: PageServerLoad = (event) => {
 	return {
 		kits: kits.list().map((k) => ({ slug: k.slug, title: k.meta.title })),
 		kit: kit ? { slug: kit.slug, title: kit.meta.title } : null,
-		items: kit ? itemChoices(getContext(), kit.slug) : []
+		items: kit ? itemChoices(getContext(), kit.slug) : [],
+		presets: kit ? sessionPresets(getContext(), kit.slug) : []
 	};
 };
 

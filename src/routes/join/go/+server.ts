@@ -1,12 +1,20 @@
 import { redirect } from '@sveltejs/kit';
+import { getContext } from '$lib/server/context';
 import type { RequestHandler } from './$types';
 
-/** The join form works without JavaScript: normalise the code, carry the nickname along. */
+/**
+ * The join form works without JavaScript: normalise the code, carry the nickname along. A code
+ * with no session goes back to the form with the nickname kept (and the code, to correct).
+ */
 export const GET: RequestHandler = ({ url }) => {
 	const code = (url.searchParams.get('code') ?? '')
 		.trim()
 		.toUpperCase()
 		.replace(/[^A-Z0-9]/g, '');
 	const name = (url.searchParams.get('name') ?? '').trim().slice(0, 24);
+	if (!/^[A-Z2-9]{6}$/.test(code) || !getContext().repo.codeExists(code)) {
+		const back = new URLSearchParams({ code, name, error: 'unknown' });
+		redirect(303, `/join?${back}`);
+	}
 	redirect(303, `/room/${code}${name ? `?name=${encodeURIComponent(name)}` : ''}`);
 };
