@@ -1442,9 +1442,16 @@ describe('projector sound', () => {
 		['open', true],
 		['revealed', false]
 	] as const)('the teacher turns it on or off in %s (%s)', (phase, on) => {
-		const r = run(inPhase(phase), { type: 'sound', on }, T0 + 5000);
+		const from = inPhase(phase);
+		const was = {
+			...from,
+			core: { ...from.core, settings: { ...from.core.settings, sound: !on } }
+		};
+		const r = run(was, { type: 'sound', on }, T0 + 5000);
 		expect(r.state.core.settings.sound).toBe(on);
 		expect(r.effects).toEqual([{ type: 'coreChanged' }]);
+		// A repeat writes nothing, as for every command that only repeats the room's state.
+		expect(run(r.state, { type: 'sound', on }, T0 + 6000).effects).toEqual([]);
 	});
 	it('is off in a new room', () => {
 		expect(room([q(SINGLE)]).core.settings.sound).toBeUndefined();
