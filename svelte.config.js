@@ -4,6 +4,9 @@ import adapter from '@sveltejs/adapter-node';
 const config = {
 	kit: {
 		adapter: adapter({ out: 'build' }),
+		// Stylesheets under 4 KB go into the page itself: on a slow phone each extra request
+		// delays the first render and the socket (the student page had seven small ones).
+		inlineStyleThreshold: 4096,
 		csp: {
 			mode: 'auto',
 			directives: {
