@@ -123,7 +123,7 @@ test('everything a student types is shown as text on every page', async ({ brows
 	const code = await createSession(
 		teacher,
 		(label) => label.includes('Poll · Your argument in one sentence'),
-		() => teacher.getByLabel('Show names on the projector with arguments').check()
+		() => teacher.getByLabel('Show names on the projector').check()
 	);
 	const screen = await openProjector(browser, teacher);
 	watch(screen, dialogs);
@@ -155,7 +155,7 @@ test('everything a student types is shown as text on every page', async ({ brows
 	for (const name of HOSTILE_NAMES)
 		await expect(teacher.getByRole('rowheader', { name, exact: true })).toBeVisible();
 	await expect(teacher.getByRole('rowheader', { name: 'Rita', exact: true })).toHaveText('Rita');
-	await expect(screen.getByText('4 joined')).toBeVisible();
+	await expect(screen.getByText('4 students have joined')).toBeVisible();
 
 	await teacher.getByRole('button', { name: 'Start' }).click();
 	const writer = students[0]!;

@@ -133,7 +133,7 @@ test('a new kit written by keyboard, evidence picked in the reading, saved and h
 	).toBeVisible();
 	await page.goto('/host?kit=the-night-the-river-rose');
 	await expect(page.getByText('Somebody was hurt in the flood.')).toBeVisible();
-	await page.getByRole('button', { name: 'Create session' }).click();
+	await page.getByRole('button', { name: 'Create session', exact: true }).click();
 	await expect(page).toHaveURL(/\/room\/[A-Z2-9]{6}\/host$/);
 	const code = /room\/([A-Z2-9]{6})/.exec(page.url())![1]!;
 	const ada = await student(browser, code, 'Ada');

@@ -25,16 +25,24 @@ test('setting up a session: none, a filter by type, the count kept current, the 
 		teacher.getByRole('button', { name: /^Create session with 0 items/ })
 	).toBeDisabled();
 
-	// Eight single-choice questions at once, then three true/false questions one by one.
-	await teacher
-		.getByLabel('Show items of type')
-		.selectOption({ label: 'Question · Choose one (8)' });
-	await expect(teacher.locator('ol.items li:visible')).toHaveCount(8);
+	// The kit's 30-minute lesson plan as a preset: its items, in its order.
+	const plan = teacher.getByRole('button', { name: /^30-minute lesson \(30 min, \d+ items\)$/ });
+	const planned = Number(/(\d+) items/.exec((await plan.textContent()) ?? '')![1]);
+	await plan.click();
+	await expect(legend).toContainText(`(${planned} of ${total} chosen)`);
+	await expect(teacher.locator('ol.items li').first()).toContainText('before');
+	await teacher.getByRole('button', { name: 'Select none' }).click();
+
+	// Eight single-choice questions, then three true/false questions one by one.
+	await teacher.getByLabel('Show items of type').selectOption('q:single');
+	const singles = teacher.locator('ol.items li:visible');
+	const n = await singles.count();
+	expect(n).toBeGreaterThanOrEqual(8);
 	await teacher.getByRole('button', { name: 'Choose all shown' }).click();
+	await expect(legend).toContainText(`(${n} of ${total} chosen)`);
+	for (let i = 8; i < n; i++) await singles.nth(i).getByRole('checkbox').uncheck();
 	await expect(legend).toContainText(`(8 of ${total} chosen)`);
-	await teacher
-		.getByLabel('Show items of type')
-		.selectOption({ label: 'Question · True or false (4)' });
+	await teacher.getByLabel('Show items of type').selectOption('q:truefalse');
 	const tf = teacher.locator('ol.items li:visible').getByRole('checkbox');
 	for (let i = 0; i < 3; i++) await tf.nth(i).check();
 	await expect(legend).toContainText(`(11 of ${total} chosen)`);

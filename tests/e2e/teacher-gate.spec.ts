@@ -47,7 +47,7 @@ test('a teacher link carries the key once, then the browser is in; signing out l
 	// The helper's teacher stays in across pages.
 	const teacher = await teacherPage(browser);
 	await teacher.goto('/host?kit=hitting-rock-bottom');
-	await teacher.getByRole('button', { name: 'Create session' }).click();
+	await teacher.getByRole('button', { name: 'Create session', exact: true }).click();
 	await expect(teacher.getByText('Waiting for students to join.')).toBeVisible();
 	// The controls of a real session are a teacher page too (the host key alone is not asked).
 	const controls = new URL(teacher.url()).pathname;
