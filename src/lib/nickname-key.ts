@@ -4,7 +4,7 @@
  */
 import { remove as skeleton } from 'confusables';
 
-export { MAX_NICKNAME } from './protocol';
+export { MAX_NICKNAME } from './messages';
 
 /** Controls, format characters (zero-width, bidi controls, BOM, soft hyphen), and fillers. */
 export const INVISIBLE =

@@ -12,7 +12,7 @@ import type {
 	Joined,
 	ServerToClientEvents
 } from '$lib/protocol';
-import { ERROR_MESSAGES, MAX_NICKNAME } from '$lib/protocol';
+import { ERROR_MESSAGES, MAX_NICKNAME } from '$lib/messages';
 import type { HostView, MyAnswer, MyView, PublicView, RosterRow, ScreenView } from '$lib/room/view';
 import { markAnswered, mergeRoster } from './roster';
 
