@@ -53,6 +53,8 @@ test('setting up a session: none, a filter by type, the count kept current, the 
 	await teacher.getByLabel(/Live: you set the pace/).check();
 	await expect(teacher.getByRole('heading', { level: 1 })).toHaveText('Start a live session');
 
+	// Left running: self-study stays open for the specs after this one (see `createSession`).
+	await teacher.getByLabel('Allow self-study during this session').check();
 	await teacher.getByRole('button', { name: 'Create session with 11 items' }).click();
 	await expect(teacher).toHaveURL(/\/room\/[A-Z2-9]{6}\/host$/);
 	await expect(teacher.getByText('item 1 of 11')).toHaveCount(0);
@@ -76,4 +78,8 @@ test('setting up a session: none, a filter by type, the count kept current, the 
 	expect(presses).toBeLessThanOrEqual(20);
 	await teacher.getByRole('button', { name: 'Lock room' }).waitFor();
 	await expect(teacher.getByText(/Waiting to start/)).toBeVisible();
+	// Ended, so the kit's self-study opens again for the specs after this one.
+	teacher.once('dialog', (d) => void d.accept());
+	await teacher.getByRole('button', { name: 'End session' }).click();
+	await expect(teacher.getByText('Session ended.')).toBeAttached();
 });
