@@ -95,7 +95,8 @@ export function isAbusiveText(text: string): boolean {
 
 /**
  * A nickname: each word checked on its own, known names skipped, and digits that end a word
- * read as a number ("crash17" is "crash" and 17, not "cra" + "sh17"). Leetspeak inside a word
+ * read as a number ("crash17" is "crash" and 17, not "cra" + "sh17"; "S455" is S and 455, not
+ * "sass"), and a number is never read as letters. Leetspeak inside a word
  * ("sh1t", "b1tch") is still read as letters, and so are letters spaced apart.
  */
 export function isAbusiveName(nickname: string): boolean {
@@ -106,6 +107,8 @@ export function isAbusiveName(nickname: string): boolean {
 			const m = /^(.*?\p{L})(\p{N}+)$/u.exec(w);
 			return m ? [m[1] as string, m[2] as string] : [w];
 		})
+		// A number is a number ("S455", a class list's numbering, is not "s" + "ass").
+		.filter((w) => !/^\p{N}+$/u.test(w))
 		.filter((w) => !NAME_WORDS.has(skeleton(w).toLowerCase()) && !NAME_WORDS.has(w.toLowerCase()));
 	return matcher.hasMatch(checked.join(' '));
 }

@@ -120,6 +120,16 @@ test('a new kit written by keyboard, evidence picked in the reading, saved and h
 	await expect(screen.getByRole('region', { name: 'The answer' })).toContainText(
 		'Nobody was hurt.'
 	);
+	// A poll too: the self-study reflection and the live room's form on a phone.
+	const pollPreview = page.getByRole('region', { name: 'Preview a poll' });
+	await expect(pollPreview.getByLabel('Poll to preview')).toHaveValue('0');
+	await expect(
+		pollPreview.getByText('The town must raise the levee before spring.').first()
+	).toBeVisible();
+	const phonePane = pollPreview.locator('.pane').filter({ hasText: 'On a phone' });
+	await phonePane.getByRole('radio', { name: 'Agree', exact: true }).check();
+	await phonePane.getByRole('button', { name: 'Send' }).click();
+	await expect(phonePane.getByRole('status')).toContainText('Nothing is saved here');
 	await noAxeViolations(page);
 	await page.getByRole('button', { name: 'Forms' }).click();
 

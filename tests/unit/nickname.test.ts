@@ -43,6 +43,17 @@ describe('nicknames: real first names pass', () => {
 	});
 });
 
+describe('nicknames: numbered names pass (a class list, the bench)', () => {
+	// Every one of S0…S19999 (the bench's names), which leetspeak once read as "sass", "stit".
+	it('S0 to S19999 and "Student 455" are all accepted', () => {
+		const refused = Array.from({ length: 20000 }, (_, i) => `S${i}`).filter(
+			(n) => !cleanNickname(n).ok
+		);
+		expect(refused).toEqual([]);
+		expect(isAbusiveName('Student 455')).toBe(false);
+	});
+});
+
 describe('nicknames: abuse is still caught', () => {
 	it.each(ABUSE)('%s is refused', (word) => {
 		expect(isAbusiveName(word)).toBe(true);
