@@ -16,45 +16,35 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { join, resolve } from 'node:path';
 import type { Answer, Core, Participant, RoomState } from '../room/types';
+import type { DeletedRows, Repository, SessionSummary, StoredSession, Write } from './repository';
 import { log as logger } from './log';
 
-export interface SessionRow {
-	code: string;
-	hostTokenHash: string;
-	core: Core;
-}
+export type { DeletedRows, Repository, SessionSummary, StoredSession, Write } from './repository';
 
-export interface SessionSummary {
-	code: string;
-	kitSlug: string;
-	kitTitle: string;
-	createdAt: number;
-	updatedAt: number;
-	phase: string;
-	mode: 'live' | 'homework';
-	deadline: number | null;
-	items: number;
-	questions: number;
-	/** Students not removed. */
-	players: number;
-	/** Of those, how many reached the end (homework). */
-	finished: number;
-	/** Fully correct answers of students not removed. */
-	correctAnswers: number;
-}
-
-export interface DeletedRows {
-	sessions: number;
-	participants: number;
-	answers: number;
-	upvotes: number;
-}
-
-export interface Repository {
-	readonly file: string;
+/**
+ * The embedded store: every method of `Repository` answers synchronously, and a few more are
+ * kept for the tests and tools that write rows one by one.
+ */
+export interface SqliteRepository extends Repository {
+	readonly kind: 'sqlite';
 	codeExists(code: string): boolean;
 	createSession(code: string, hostTokenHash: string, state: RoomState): void;
-	loadSession(code: string): { hostTokenHash: string; state: RoomState } | null;
+	loadSession(code: string): StoredSession | null;
+	commit(code: string, writes: Write[]): void;
+	logAnswers(code: string, answers: Answer[]): void;
+	sessionSettings(code: string): Core['settings'] | null;
+	participantsByDevice(code: string, deviceHash: string): string[];
+	kitInSession(kitSlug: string, now?: number): boolean;
+	participantByResume(code: string, resumeHash: string): string | null;
+	participantByToken(code: string, tokenHash: string): string | null;
+	findReview(reviewHash: string): { code: string; participantId: string } | null;
+	openCodes(): string[];
+	listSessions(limit?: number, only?: string[]): SessionSummary[];
+	reportKeyHash(code: string): string | null;
+	setReportKeyHash(code: string, hash: string): void;
+	deleteSession(code: string): DeletedRows;
+	deleteEndedBefore(ms: number): string[];
+	close(): void;
 	saveCore(core: Core): void;
 	/** `deviceHash`: the hash of the browser's device id, when it sent one (see `devicesOf`). */
 	insertParticipant(
@@ -64,16 +54,6 @@ export interface Repository {
 		reviewHash: string,
 		deviceHash?: string | null
 	): void;
-	/** A session's settings (as the core stores them), without loading the room. */
-	sessionSettings(code: string): Core['settings'] | null;
-	/** Who joined this session from this device (hash of the browser's device id), oldest first. */
-	participantsByDevice(code: string, deviceHash: string): string[];
-	/**
-	 * Whether a session of this kit is running, so its answer key must stay off self-study: not
-	 * ended, the teacher did not allow self-study, and live with a change in the last
-	 * `STALE_LIVE_MS` (a room left open overnight is over) or homework before its deadline.
-	 */
-	kitInSession(kitSlug: string, now?: number): boolean;
 	/** Fills in the review key of a participant who joined before review keys existed. */
 	ensureReviewHash(participantId: string, reviewHash: string): void;
 	/**
@@ -81,38 +61,14 @@ export interface Repository {
 	 * review key derived from that code (students who joined before resume codes get a new one).
 	 */
 	ensureResumeHash(participantId: string, resumeHash: string, reviewHash: string): void;
-	/** The participant of this session a resume code belongs to. */
-	participantByResume(code: string, resumeHash: string): string | null;
 	saveParticipants(code: string, ps: Participant[]): void;
-	participantByToken(code: string, tokenHash: string): string | null;
-	/** For private review links: the participant and session a review key belongs to. */
-	findReview(reviewHash: string): { code: string; participantId: string } | null;
 	insertAnswer(code: string, a: Answer): void;
-	/**
-	 * Stores answers before returning without a commit of their own: appended to the answer log
-	 * (`answer-log.ts`), then written to SQLite by the next transaction or within
-	 * `LOG_FLUSH_MS`. Every read of answers (`loadSession`) sees them.
-	 */
-	logAnswers(code: string, answers: Answer[]): void;
 	setStatus(code: string, responseId: string, status: string): void;
 	insertUpvote(code: string, responseId: string, voterId: string): void;
-	/** Sessions whose core says a question or homework is open. */
-	openCodes(): string[];
 	/** Runs `fn` in one transaction, after any logged answers not yet written. */
 	tx<T>(fn: () => T): T;
 	/** Who checkpoints the WAL: the worker thread, or commits on this thread (before the worker is up, or after it failed). */
 	checkpoints(): 'worker' | 'inline';
-	/** Sessions newest first, with counts for the reports list; `only` keeps those codes. */
-	listSessions(limit?: number, only?: string[]): SessionSummary[];
-	/** The hash of the report key stored for a session (see `report-access.ts`), or null. */
-	reportKeyHash(code: string): string | null;
-	/** Stores the hash of a session's report key (derived from its host token). */
-	setReportKeyHash(code: string, hash: string): void;
-	/** Deletes a session and every row of it; how many rows of each table went. */
-	deleteSession(code: string): DeletedRows;
-	/** Deletes every ended session last changed before `ms` (server ms); their codes. */
-	deleteEndedBefore(ms: number): string[];
-	close(): void;
 }
 
 /**
@@ -216,7 +172,7 @@ export function dataDir(): string {
 export function openDatabase(
 	file = join(dataDir(), 'quorum.db'),
 	options: { checkpointEveryMs?: number; logFlushMs?: number } = {}
-): Repository {
+): SqliteRepository {
 	const logFlushMs = options.logFlushMs ?? LOG_FLUSH_MS;
 	if (file !== ':memory:') mkdirSync(resolve(file, '..'), { recursive: true });
 	const db = new Database(file);
@@ -366,8 +322,53 @@ export function openDatabase(
 		removed: p.removed ? 1 : 0
 	});
 
+	const insertParticipant = (
+		code: string,
+		p: Participant,
+		tokenHash: string,
+		reviewHash: string,
+		deviceHash: string | null = null
+	) =>
+		q.insertParticipant.run({ ...participantParams(code, p), tokenHash, reviewHash, deviceHash });
+	const ensureResumeHash = (participantId: string, resumeHash: string, reviewHash: string) =>
+		q.ensureResume.run(resumeHash, reviewHash, participantId);
+	const saveParticipants = (code: string, ps: Participant[]) => {
+		for (const p of ps) q.saveParticipant.run(participantParams(code, p));
+	};
+
 	return {
 		file,
+		kind: 'sqlite',
+		commit(code, writes) {
+			tx(() => {
+				for (const w of writes) {
+					switch (w.type) {
+						case 'answer':
+							insertAnswer(code, w.answer);
+							break;
+						case 'participants':
+							saveParticipants(code, w.participants);
+							break;
+						case 'core':
+							q.saveCore.run(JSON.stringify(w.core), Date.now(), w.core.code);
+							break;
+						case 'status':
+							q.setStatus.run(w.status, code, w.responseId);
+							break;
+						case 'upvote':
+							q.insertUpvote.run(code, w.responseId, w.voterId);
+							break;
+						case 'joined':
+							insertParticipant(code, w.participant, w.tokenHash, w.reviewHash, w.deviceHash);
+							ensureResumeHash(w.participant.id, w.resumeHash, w.reviewHash);
+							break;
+						case 'resume':
+							ensureResumeHash(w.participantId, w.resumeHash, w.reviewHash);
+							break;
+					}
+				}
+			});
+		},
 		codeExists: (code) => q.exists.get(code) !== undefined,
 		createSession(code, hostTokenHash, state) {
 			const now = state.core.createdAt;
@@ -425,9 +426,7 @@ export function openDatabase(
 		saveCore(core) {
 			q.saveCore.run(JSON.stringify(core), Date.now(), core.code);
 		},
-		insertParticipant(code, p, tokenHash, reviewHash, deviceHash = null) {
-			q.insertParticipant.run({ ...participantParams(code, p), tokenHash, reviewHash, deviceHash });
-		},
+		insertParticipant,
 		sessionSettings(code) {
 			const row = q.settings.get(code) as { settings: string | null } | undefined;
 			return row?.settings ? (JSON.parse(row.settings) as Core['settings']) : null;
@@ -438,9 +437,7 @@ export function openDatabase(
 		kitInSession(slug, now = Date.now()) {
 			return q.kitInSession.get({ slug, now, stale: STALE_LIVE_MS }) !== undefined;
 		},
-		ensureResumeHash(participantId, resumeHash, reviewHash) {
-			q.ensureResume.run(resumeHash, reviewHash, participantId);
-		},
+		ensureResumeHash,
 		participantByResume(code, resumeHash) {
 			const row = q.byResume.get(code, resumeHash) as { id: string } | undefined;
 			return row?.id ?? null;
@@ -448,9 +445,7 @@ export function openDatabase(
 		ensureReviewHash(participantId, reviewHash) {
 			q.ensureReview.run(reviewHash, participantId);
 		},
-		saveParticipants(code, ps) {
-			for (const p of ps) q.saveParticipant.run(participantParams(code, p));
-		},
+		saveParticipants,
 		participantByToken(code, tokenHash) {
 			const row = q.byToken.get(code, tokenHash) as { id: string } | undefined;
 			return row?.id ?? null;

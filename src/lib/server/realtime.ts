@@ -21,16 +21,20 @@ import {
 	type ClientToServerEvents,
 	type ServerToClientEvents
 } from '../protocol';
-import { cleanNickname, isAbusiveText } from '../nickname';
-import { isHomework, participantCount } from '../room/machine';
-import { ownEntry } from '../room/own';
-import type { Effect } from '../room/types';
-import { hostView, myAnswer, myView, publicView, rosterRows, screenView } from '../room/view';
+import { isAbusiveText } from '../nickname';
 import type { AppContext } from './context';
+import type { ClusterHooks } from './cluster';
 import { clientAddress, Limits, originAllowed, type LimitConfig, type Verdict } from './limits';
 import { log } from './log';
-import { RoomHub, rooms, type Outcome, type Spread } from './room-hub';
-import { checkMatches, currentCheck } from './join-check';
+import { RoomHub, rooms, type Spread } from './room-hub';
+import {
+	localRouter,
+	roomOps,
+	type JoinArgs,
+	type JoinReply,
+	type OpReply,
+	type RoomRouter
+} from './room-ops';
 import {
 	hashToken,
 	newId,
@@ -52,8 +56,14 @@ interface SocketData {
 	refilled?: number;
 }
 
-/** Far above a lecture hall; a ceiling for bot floods of a join code. */
-const MAX_PARTICIPANTS = 5000;
+/**
+ * Far above a lecture hall; a ceiling for bot floods of a join code. `QUORUM_MAX_PARTICIPANTS`
+ * raises it (an assembly; the bench's 10,000).
+ */
+export function maxParticipants(env = process.env): number {
+	const n = Number(env.QUORUM_MAX_PARTICIPANTS);
+	return Number.isInteger(n) && n > 0 ? n : 5000;
+}
 type QSocket = Socket<
 	ClientToServerEvents,
 	ServerToClientEvents,
@@ -63,11 +73,6 @@ type QSocket = Socket<
 
 /** Free text students send; nicknames go through `cleanNickname` (both in `../nickname.ts`). */
 export const isAbusive = isAbusiveText;
-
-const REMOVALS = new Set(['remove', 'removeMany', 'removeRecent']);
-/** The students a removal command removed: the ids of its `participantsChanged` effects. */
-const removedBy = (effects: Effect[]) =>
-	effects.flatMap((e) => (e.type === 'participantsChanged' ? e.ids : []));
 
 const ignore = () => {};
 
@@ -99,7 +104,13 @@ export interface Realtime {
 export function attachRealtime(
 	httpServer: HttpServer,
 	ctx: AppContext,
-	options: { clock?: () => number; spread?: Spread; limits?: LimitConfig } = {}
+	options: {
+		clock?: () => number;
+		spread?: Spread;
+		limits?: LimitConfig;
+		/** Scaled mode (`cluster.ts`): the Redis adapter, leases and forwarding. */
+		cluster?: ClusterHooks;
+	} = {}
 ): Realtime {
 	const limits = new Limits(options.limits);
 	const io = new Server<
@@ -109,6 +120,7 @@ export function attachRealtime(
 		SocketData
 	>(httpServer, {
 		serveClient: false,
+		...options.cluster?.serverOptions,
 		perMessageDeflate: false,
 		maxHttpBufferSize: 16 * 1024,
 		connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 },
@@ -123,7 +135,10 @@ export function attachRealtime(
 			);
 		}
 	});
-	const hub = new RoomHub(io, ctx.repo, options.clock, options.spread);
+	const hub = new RoomHub(io, ctx.repo, options.clock, options.spread, options.cluster?.leases);
+	const ops = roomOps(hub, ctx.repo, { maxParticipants: maxParticipants() });
+	/** Where a room's operations run: here (embedded), or at the room's owner (scaled). */
+	const router: RoomRouter = options.cluster?.router(ops, hub, io) ?? localRouter(ops);
 	/** Sockets whose join waits for its turn (apart from `socket.data`, which `enter` replaces). */
 	const joining = new WeakSet<QSocket>();
 
@@ -186,26 +201,30 @@ export function attachRealtime(
 	 * it dropped, without asking anyone. A student removed meanwhile (or whose room is gone) must
 	 * not be put back among the students: they leave every room and are told, as if removed now.
 	 */
-	function revalidate(socket: QSocket) {
+	async function revalidate(socket: QSocket) {
 		const { code, role, participantId } = socket.data;
 		if (role !== 'student' || !code || !participantId) return;
-		const room = hub.get(code);
-		const p =
-			room && Object.hasOwn(room.state.participants, participantId)
-				? room.state.participants[participantId]
-				: undefined;
+		const r = await router.call('member', { code, participantId });
 		// Still a student here: their page rejoins with its token, which marks them present.
-		if (p && !p.removed) return;
-		for (const r of [...socket.rooms]) if (r !== socket.id) void socket.leave(r);
+		if (r.ok && r.data === 'present') return;
+		for (const room of [...socket.rooms]) if (room !== socket.id) void socket.leave(room);
 		socket.data = { tokens: socket.data.tokens, refilled: socket.data.refilled };
-		if (p?.removed) socket.emit('me:removed');
+		if (r.ok && r.data === 'removed') socket.emit('me:removed');
 	}
 
 	function markAway(code: string, participantId: string) {
+		// Another tab of the student in this process. (Scaled mode: a tab in another process is
+		// not seen here; it shows them present again with its next rejoin.)
 		const others = io.sockets.adapter.rooms.get(rooms.participant(code, participantId));
 		if (others && others.size > 0) return;
-		// Queued like joins, so a storm of dropped connections is written in a few transactions.
-		if (hub.get(code)) void hub.submit(code, { type: 'disconnect', participantId });
+		Promise.resolve(router.call('away', { code, participantId })).catch((e: unknown) =>
+			log.warn({ code, err: e }, 'marking a student away failed')
+		);
+	}
+
+	/** A refusal from the room: a wrong code, token or key counts against this address. */
+	function counted<T>(socket: QSocket, r: OpReply<T> & { ok: false }): Ack<T> | Promise<Ack<T>> {
+		return 'wrong' in r ? wrong<T>(socket, r.error) : r;
 	}
 
 	/**
@@ -241,7 +260,10 @@ export function attachRealtime(
 		socket.data.address = clientAddress(socket.request);
 		// Drop the retained handshake request: nothing here reads it after the connection.
 		(socket.request as { res?: unknown }).res = undefined;
-		if (socket.recovered) revalidate(socket);
+		if (socket.recovered)
+			revalidate(socket).catch((e: unknown) =>
+				log.warn({ err: e }, 'checking a recovered socket failed')
+			);
 
 		// Unknown events get an answer too, so no client waits for its own timeout.
 		// (An event is known when a handler below listens to it: nothing to keep in step.)
@@ -262,76 +284,48 @@ export function attachRealtime(
 				const flood = refused(await limits.join(address), 'too_many_joins');
 				if (flood) return flood;
 			}
-			const room = hub.get(p.code);
-			if (!room) return wrong(socket, 'no_room');
 			// One join at a time per socket: a second one sent before the first is answered would
-			// otherwise slip past the checks below while the first waits for its turn.
+			// otherwise slip past the checks while the first waits for its turn.
 			if (joining.has(socket)) return errorAck('already_joined');
-			let participantId: string;
 			// The secret this device keeps: the token, or the resume code it came back with.
 			let token: string;
 			let resume: string;
-			let outcome: Outcome;
+			let args: JoinArgs;
+			if ('token' in p || 'resume' in p) {
+				resume = 'token' in p ? resumeCodeFor(p.token) : normalizeResume(p.resume);
+				token = 'token' in p ? p.token : resume;
+				args = {
+					code: p.code,
+					by: 'token' in p ? 'token' : 'resume',
+					tokenHash: 'token' in p ? hashToken(p.token) : undefined,
+					resumeHash: hashToken(resume),
+					reviewHash: hashToken(reviewKeyForResume(resume))
+				};
+			} else {
+				token = newToken();
+				resume = resumeCodeFor(token);
+				args = {
+					code: p.code,
+					by: 'new',
+					participantId: newId(),
+					nickname: p.nickname,
+					check: p.check,
+					deviceHash: p.device ? hashToken(`device:${p.device}`) : null,
+					tokenHash: hashToken(token),
+					resumeHash: hashToken(resume),
+					reviewHash: hashToken(reviewKeyForResume(resume)),
+					alreadyStudent: socket.data.role === 'student' && socket.data.code === p.code
+				};
+			}
 			joining.add(socket);
+			let r: OpReply<JoinReply>;
 			try {
-				if ('token' in p || 'resume' in p) {
-					resume = 'token' in p ? resumeCodeFor(p.token) : normalizeResume(p.resume);
-					const id =
-						'token' in p
-							? ctx.repo.participantByToken(p.code, hashToken(p.token))
-							: ctx.repo.participantByResume(p.code, hashToken(resume));
-					if (!id) return await wrong(socket, 'token' in p ? 'bad_token' : 'bad_resume');
-					if (ownEntry(room.state.participants, id)?.removed ?? true) return errorAck('removed');
-					participantId = id;
-					token = 'token' in p ? p.token : resume;
-					const resumeHash = hashToken(resume);
-					const reviewHash = hashToken(reviewKeyForResume(resume));
-					outcome = await hub.submit(p.code, { type: 'connect', participantId }, () =>
-						ctx.repo.ensureResumeHash(id, resumeHash, reviewHash)
-					);
-					if (!outcome.ok && outcome.error === 'room_ended') outcome = { ok: true, effects: [] };
-				} else {
-					if (socket.data.role === 'student' && socket.data.code === p.code)
-						return errorAck('already_joined');
-					if (participantCount(room.state) >= MAX_PARTICIPANTS) return errorAck('room_full');
-					const name = cleanNickname(p.nickname);
-					if (!name.ok) return errorAck(name.error);
-					const settings = room.state.core.settings;
-					if (
-						settings.joinCheck &&
-						!checkMatches(room.hostTokenHash, p.code, p.check ?? '', hub.now())
-					)
-						// Four digits: guessing it must slow and stop like guessing a code.
-						return await wrong(socket, 'join_check');
-					// The same browser under a new name: refused if the teacher removed it, and in
-					// homework (one identity per device: a second one would see the key early).
-					const deviceHash = p.device ? hashToken(`device:${p.device}`) : null;
-					const before = deviceHash ? ctx.repo.participantsByDevice(p.code, deviceHash) : [];
-					if (before.some((id) => room.state.participants[id]?.removed !== false))
-						return errorAck('removed');
-					if (before.length && isHomework(room.state.core)) return errorAck('device_joined');
-					const id = newId();
-					participantId = id;
-					token = newToken();
-					resume = resumeCodeFor(token);
-					const tokenHash = hashToken(token);
-					const resumeHash = hashToken(resume);
-					const reviewHash = hashToken(reviewKeyForResume(resume));
-					outcome = await hub.submit(
-						p.code,
-						{ type: 'join', participantId: id, nickname: name.nickname },
-						(state) => {
-							const joined = state.participants[id];
-							if (!joined) return;
-							ctx.repo.insertParticipant(p.code, joined, tokenHash, reviewHash, deviceHash);
-							ctx.repo.ensureResumeHash(id, resumeHash, reviewHash);
-						}
-					);
-				}
+				r = await router.call('join', args);
 			} finally {
 				joining.delete(socket);
 			}
-			if (!outcome.ok) return errorAck(outcome.error);
+			if (!r.ok) return counted(socket, r);
+			const { participantId } = r.data;
 			// The socket may have gone while the join waited for its turn: nobody is there.
 			if (!socket.connected) {
 				markAway(p.code, participantId);
@@ -339,71 +333,40 @@ export function attachRealtime(
 			}
 			enter(socket, p.code, 'student', participantId);
 			void socket.join([rooms.students(p.code), rooms.participant(p.code, participantId)]);
-			const live = hub.get(p.code);
-			// Another tab of this student that closed while this one waited for its turn may have
-			// marked them away after this reconnect was applied: they are here.
-			if (live?.state.participants[participantId]?.connected === false)
-				hub.run(p.code, { type: 'connect', participantId });
-			const me = live && myView(live.state, participantId);
-			if (!live || !me) return errorAck('internal');
 			return {
 				ok: true,
 				data: {
 					token,
 					reviewKey: reviewKeyForResume(resume),
 					resumeCode: resume,
-					participantId,
-					view: publicView(live.state, hub.now(), 'student'),
-					me
+					...r.data
 				}
 			};
 		});
 
-		// The projector key and the host token cannot be guessed: the right one always passes (the
-		// teacher shares the class's address); a wrong one counts, and past the limit every wrong
-		// one is answered alike, so an unknown code and a wrong key tell nothing apart.
 		on(socket, 'screen:watch', ScreenSchema, async (p) => {
-			const room = hub.get(p.code);
-			if (!room) return wrong(socket, 'no_room');
-			// The projector key is the stored hash of the host token: only the teacher's controls
-			// know it, and it grants nothing but the projector view.
-			if (!sameSecret(p.key, room.hostTokenHash)) return wrong(socket, 'not_screen');
+			const r = await router.call('watch', { code: p.code, key: p.key });
+			if (!r.ok) return counted(socket, r);
 			enter(socket, p.code, 'screen');
 			void socket.join(rooms.screen(p.code));
-			return { ok: true, data: screenView(room.state, hub.now()) };
+			return r;
 		});
 
-		on(socket, 'screen:check', WatchSchema, (p): Ack<JoinCheck> => {
+		on(socket, 'screen:check', WatchSchema, async (p) => {
 			const { role, code } = socket.data;
 			if ((role !== 'screen' && role !== 'host') || code !== p.code) return errorAck('not_screen');
-			const room = hub.get(p.code);
-			if (!room) return errorAck('no_room');
-			const now = hub.now();
-			const shown = currentCheck(room.hostTokenHash, p.code, now);
-			return {
-				ok: true,
-				data: {
-					check: room.state.core.settings.joinCheck ? shown.check : null,
-					changesAt: shown.changesAt
-				}
-			};
+			return router.call('check', { code: p.code });
 		});
 
 		on(socket, 'host:attach', HostAttachSchema, async (p) => {
-			const room = hub.get(p.code);
-			if (!room) return wrong(socket, 'no_room');
-			if (!sameSecret(hashToken(p.hostToken), room.hostTokenHash)) return wrong(socket, 'not_host');
+			const r = await router.call('attach', {
+				code: p.code,
+				hostTokenHash: hashToken(p.hostToken)
+			});
+			if (!r.ok) return counted(socket, r);
 			enter(socket, p.code, 'host');
 			void socket.join(rooms.host(p.code));
-			// The whole roster goes in this reply; from now on only changed rows follow.
-			return {
-				ok: true,
-				data: {
-					...hostView(room.state, hub.now()),
-					roster: rosterRows(room.state),
-					screenKey: room.hostTokenHash
-				}
-			};
+			return r;
 		});
 
 		on(socket, 'host:command', HostCommandPayload, async (p) => {
@@ -411,58 +374,37 @@ export function attachRealtime(
 			// Per room, whoever sends: a flood of commands cannot starve the other rooms.
 			const flood = refused(await limits.hostCommand(p.code), 'rate_limited');
 			if (flood) return flood;
-			const r = hub.run(p.code, p.command);
-			if (!r.ok) return errorAck(r.error);
-			if (REMOVALS.has(p.command.type))
-				for (const id of removedBy(r.effects)) hub.sendRemoved(p.code, id);
-			// Acked once every student has been sent the change (at once, but in a lecture hall
-			// over a few turns of the event loop).
-			await hub.settled(p.code);
-			return { ok: true, data: null };
+			return router.call('command', { code: p.code, command: p.command });
 		});
 
 		on(socket, 'answer:submit', AnswerSchema, (p) => {
 			const id = socket.data.participantId;
 			if (socket.data.role !== 'student' || socket.data.code !== p.code || !id)
 				return errorAck('not_joined');
-			const room = hub.get(p.code);
-			if (!room) return errorAck('no_room');
 			const response = p.response;
 			if ((response.type === 'open' || response.type === 'wordcloud') && isAbusive(response.text))
 				return errorAck('text_blocked');
-			// Stored before the ack, at once (see `RoomHub.answer`).
-			const r = hub.answer(p.code, {
-				type: 'answer',
+			return router.call('answer', {
+				code: p.code,
 				participantId: id,
 				item: p.item,
 				response,
 				responseId: response.type === 'open' ? newId() : undefined
 			});
-			if (!r.ok) return errorAck(r.error);
-			// Live, the ack carries only what answering changed: a small frame, quickly made.
-			const mine = isHomework(room.state.core) ? myView(room.state, id) : myAnswer(room.state, id);
-			return mine ? { ok: true, data: mine } : errorAck('internal');
 		});
 
 		on(socket, 'homework:advance', WatchSchema, (p) => {
 			const id = socket.data.participantId;
 			if (socket.data.role !== 'student' || socket.data.code !== p.code || !id)
 				return errorAck('not_joined');
-			const room = hub.get(p.code);
-			if (!room) return errorAck('no_room');
-			const r = hub.run(p.code, { type: 'advance', participantId: id });
-			if (!r.ok) return errorAck(r.error);
-			const me = myView(room.state, id);
-			return me ? { ok: true, data: me } : errorAck('internal');
+			return router.call('advance', { code: p.code, participantId: id });
 		});
 
 		on(socket, 'response:upvote', UpvoteSchema, (p) => {
 			const id = socket.data.participantId;
 			if (socket.data.role !== 'student' || socket.data.code !== p.code || !id)
 				return errorAck('not_joined');
-			if (!hub.get(p.code)) return errorAck('no_room');
-			const r = hub.run(p.code, { type: 'upvote', participantId: id, responseId: p.responseId });
-			return r.ok ? { ok: true, data: null } : errorAck(r.error);
+			return router.call('upvote', { code: p.code, participantId: id, responseId: p.responseId });
 		});
 
 		socket.on('disconnect', () => {

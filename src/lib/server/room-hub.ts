@@ -17,20 +17,20 @@ import { activeCount, isHomework, step } from '../room/machine';
 import type { AnswerCommand, Command, Effect, RoomError, RoomState } from '../room/types';
 import { hostView, myView, publicView, rosterRows, screenView, standings } from '../room/view';
 import type { ClientToServerEvents, ServerToClientEvents } from '../protocol';
-import type { Repository } from './db';
+import { done, type Maybe, type Repository, type StoredSession, type Write } from './repository';
 import { log } from './log';
 import { ownEntry } from '../room/own';
 
 type IO = Server<ClientToServerEvents, ServerToClientEvents>;
-/** Extra writes for a command, inside its transaction (e.g. a joiner's hashed token). */
-type PersistExtra = (state: RoomState) => void;
+/** Extra writes for a command, in its transaction (e.g. a joiner's row with its hashed token). */
+type PersistExtra = (state: RoomState) => Write[];
 interface Queued {
 	cmd: Command;
 	persistExtra?: PersistExtra;
 	resolve: (r: Outcome) => void;
 }
 export type Outcome =
-	{ ok: true; effects: Effect[] } | { ok: false; error: RoomError | 'internal' };
+	{ ok: true; effects: Effect[] } | { ok: false; error: RoomError | 'internal' | 'moved' };
 
 export interface LiveRoom {
 	state: RoomState;
@@ -57,6 +57,37 @@ export interface LiveRoom {
 	queued: number;
 	sent: number;
 	settledWaiters: { until: number; resolve: () => void }[];
+	/** Scaled mode: the lease epoch this process holds the room at; every write carries it. */
+	epoch?: number;
+	/**
+	 * A commit on its way (PostgreSQL), and the writes waiting for it: they go together in the
+	 * next one, in order (a group commit per room). SQLite commits at once and never sets these.
+	 */
+	inflight: boolean;
+	next: {
+		writes: Write[];
+		waiters: { resolve: () => void; reject: (e: unknown) => void }[];
+	} | null;
+	/** A write failed: the room is leaving memory, and nothing stepped on it may be stored. */
+	failed: boolean;
+}
+
+/**
+ * Scaled mode: who may run a room. The hub takes a room's lease before loading it and gives it
+ * up when the room leaves memory (`cluster.ts`).
+ */
+export interface HubLeases {
+	/** The epoch this process now holds the room at, or null when another process holds it. */
+	take(code: string): Promise<number | null>;
+	release(code: string, epoch: number): void;
+}
+
+/** The room is run by another process: ask it (`cluster.ts` forwards). */
+export class NotOwnerError extends Error {
+	constructor(readonly code: string) {
+		super(`room ${code} is run by another process`);
+		this.name = 'NotOwnerError';
+	}
 }
 
 export const rooms = {
@@ -93,20 +124,68 @@ const SPREAD: Spread = { above: 200, slice: 64 };
 
 export class RoomHub {
 	private live = new Map<string, LiveRoom>();
+	private loading = new Map<string, Promise<LiveRoom | null>>();
 	private queues = new Map<string, Queued[]>();
+	/**
+	 * Scaled mode: sockets live in several processes, so "who is in this Socket.IO room" is not a
+	 * local question; sends go through the adapter to every process, never in local slices.
+	 */
+	readonly distributed: boolean;
 
 	constructor(
 		private io: IO,
 		private repo: Repository,
 		private clock: () => number = Date.now,
-		private spread: Spread = SPREAD
-	) {}
+		private spread: Spread = SPREAD,
+		private leases?: HubLeases
+	) {
+		this.distributed = leases !== undefined;
+	}
 
-	get(code: string): LiveRoom | null {
+	/** A room in memory, if this process runs it now. */
+	cached(code: string): LiveRoom | undefined {
+		return this.live.get(code);
+	}
+
+	/**
+	 * The room, from memory or loaded. In scaled mode its lease is taken first (`NotOwnerError`
+	 * when another process holds it). SQLite answers at once, so the embedded mode never waits.
+	 */
+	room(code: string): Maybe<LiveRoom | null> {
 		const cached = this.live.get(code);
 		if (cached) return cached;
-		const stored = this.repo.loadSession(code);
-		if (!stored) return null;
+		const loading = this.loading.get(code);
+		if (loading) return loading;
+		if (!this.leases) {
+			const stored = this.repo.loadSession(code);
+			if (!(stored instanceof Promise)) return stored ? this.install(code, stored) : null;
+		}
+		const leases = this.leases;
+		const load = (async () => {
+			const epoch = leases ? await leases.take(code) : undefined;
+			if (epoch === null) throw new NotOwnerError(code);
+			try {
+				const stored = await this.repo.loadSession(code);
+				if (stored) return this.install(code, stored, epoch);
+			} catch (e) {
+				if (leases && epoch !== undefined) leases.release(code, epoch);
+				throw e;
+			}
+			if (leases && epoch !== undefined) leases.release(code, epoch);
+			return null;
+		})().finally(() => this.loading.delete(code));
+		this.loading.set(code, load);
+		return load;
+	}
+
+	/** The room now, for the embedded mode and its tests (a synchronous store). */
+	get(code: string): LiveRoom | null {
+		const room = this.room(code);
+		if (room instanceof Promise) throw new Error('get() needs a synchronous store; use room()');
+		return room;
+	}
+
+	private install(code: string, stored: StoredSession, epoch?: number): LiveRoom {
 		const room: LiveRoom = {
 			state: stored.state,
 			hostTokenHash: stored.hostTokenHash,
@@ -121,7 +200,11 @@ export class RoomHub {
 			draining: null,
 			queued: 0,
 			sent: 0,
-			settledWaiters: []
+			settledWaiters: [],
+			epoch,
+			inflight: false,
+			next: null,
+			failed: false
 		};
 		// Everyone still in the room is presumed on their way back after a restart, so the first
 		// student to return and answer does not close the question on the rest; whoever has not
@@ -133,30 +216,80 @@ export class RoomHub {
 		room.grace = setTimeout(() => this.sweepAway(code, room), RESTORE_GRACE_MS);
 		this.live.set(code, room);
 		// A room restored mid-question re-arms its timer (or closes if time ran out while down).
-		if (room.state.core.phase === 'open') this.run(code, { type: 'tick' });
+		if (room.state.core.phase === 'open')
+			this.background(code, () => this.run(code, { type: 'tick' }));
 		return room;
+	}
+
+	/** Runs work nobody waits on (a timer, a sweep): a failure is logged, never thrown. */
+	private background(code: string, work: () => Maybe<unknown>) {
+		try {
+			const r = work();
+			if (r instanceof Promise)
+				r.catch((e: unknown) => log.error({ code, err: e }, 'background room work failed'));
+		} catch (e) {
+			log.error({ code, err: e }, 'background room work failed');
+		}
 	}
 
 	private sweepAway(code: string, room: LiveRoom) {
 		room.grace = null;
+		if (this.distributed) {
+			// Who is connected is known across processes only by asking them all.
+			this.background(code, async () => {
+				const sockets = await this.io.in(rooms.students(code)).fetchSockets();
+				const here = new Set(
+					sockets.map((s) => (s.data as { participantId?: string }).participantId)
+				);
+				for (const p of Object.values(room.state.participants))
+					if (p.connected && !p.removed && !here.has(p.id) && this.live.get(code) === room)
+						await this.run(code, { type: 'disconnect', participantId: p.id });
+			});
+			return;
+		}
 		for (const p of Object.values(room.state.participants)) {
 			const sockets = this.io.sockets.adapter.rooms.get(rooms.participant(code, p.id));
 			if (p.connected && !p.removed && !sockets?.size)
-				this.run(code, { type: 'disconnect', participantId: p.id });
+				this.background(code, () => this.run(code, { type: 'disconnect', participantId: p.id }));
 		}
 	}
 
 	/** Rooms loaded at start: those mid-question or mid-homework, so their timers fire. */
-	resumeOpen() {
-		for (const code of this.repo.openCodes()) this.get(code);
+	async resumeOpen() {
+		// Scaled mode: the cluster takes orphaned rooms (`cluster.ts`), one process each.
+		if (this.leases) return;
+		for (const code of await this.repo.openCodes()) this.background(code, () => this.room(code));
+	}
+
+	/** Scaled mode: the lease was lost (another process took the room): forget it, write nothing. */
+	drop(code: string) {
+		const room = this.live.get(code);
+		if (!room) return;
+		room.failed = true;
+		this.clear(room);
+		this.live.delete(code);
+		const waiting = room.next;
+		room.next = null;
+		for (const w of waiting?.waiters ?? []) w.reject(new NotOwnerError(code));
+	}
+
+	/** Rooms this process runs now, with their epochs (scaled mode: the leases to renew). */
+	held(): { code: string; epoch: number }[] {
+		const out: { code: string; epoch: number }[] = [];
+		for (const [code, room] of this.live)
+			if (room.epoch !== undefined) out.push({ code, epoch: room.epoch });
+		return out;
 	}
 
 	/**
 	 * Applies a command: step, persist, commit, schedule, broadcast. Returns the machine's
-	 * refusal, or the effects. `persistExtra` runs inside the same transaction.
+	 * refusal, or the effects. `persistExtra` adds writes to the same transaction.
 	 */
-	run(code: string, cmd: Command, persistExtra?: PersistExtra): Outcome {
-		return this.runMany(code, [{ cmd, persistExtra }])[0] ?? { ok: false, error: 'bad_phase' };
+	run(code: string, cmd: Command, persistExtra?: PersistExtra): Maybe<Outcome> {
+		return done(
+			this.runMany(code, [{ cmd, persistExtra }]),
+			(r) => r[0] ?? { ok: false, error: 'bad_phase' }
+		);
 	}
 
 	/**
@@ -165,73 +298,148 @@ export class RoomHub {
 	 * latest state), so a join, a reconnect or an answer costs the same in a room of 30 or of
 	 * 2,000; if the transaction fails, nothing was written and the room is reloaded from disk.
 	 */
-	private runMany(code: string, list: { cmd: Command; persistExtra?: PersistExtra }[]): Outcome[] {
+	private runMany(
+		code: string,
+		list: { cmd: Command; persistExtra?: PersistExtra }[]
+	): Maybe<Outcome[]> {
 		// A room that left memory (ended and evicted, or dropped after a failed command) is loaded
 		// again: a failure never leaves the controls answering `bad_phase`.
-		const room = this.live.get(code) ?? this.reload(code);
-		if (!room) return list.map(() => ({ ok: false, error: 'bad_phase' }));
-		const now = this.clock();
-		const results: Outcome[] = [];
-		const effects: Effect[] = [];
-		let state = room.state;
-		try {
-			this.repo.tx(() => {
+		return done(this.live.get(code) ?? this.reload(code), (room) => {
+			if (!room) return list.map((): Outcome => ({ ok: false, error: 'bad_phase' }));
+			const now = this.clock();
+			const results: Outcome[] = [];
+			const effects: Effect[] = [];
+			const writes: Write[] = [];
+			let state = room.state;
+			try {
 				for (const { cmd, persistExtra } of list) {
 					const r = step(state, cmd, now, { consume: true });
 					results.push(r.ok ? { ok: true, effects: r.effects } : r);
 					if (!r.ok) continue;
 					state = r.state;
-					persistExtra?.(state);
-					this.persist(code, state, r.effects);
+					if (persistExtra) writes.push(...persistExtra(state));
+					this.writesOf(state, r.effects, writes);
 					effects.push(...r.effects);
 				}
+			} catch (e) {
+				this.evict(code, room);
+				throw e;
+			}
+			room.state = state;
+			return done(this.store(code, room, writes), () => {
+				this.reactSafely(code, room, effects);
+				return results;
 			});
-		} catch (e) {
-			this.evict(code, room);
-			throw e;
-		}
-		room.state = state;
+		});
+	}
+
+	/** Written already: the commands stand, whatever fails in telling people about them. */
+	private reactSafely(code: string, room: LiveRoom, effects: Effect[]) {
+		if (this.live.get(code) !== room) return;
 		try {
 			this.react(code, room, effects);
 		} catch (e) {
-			// Written already: the commands stand, whatever failed in telling people about them.
 			log.error({ code, err: e }, 'sending after a commit failed');
 		}
-		return results;
+	}
+
+	/**
+	 * Stores a room's writes before anyone is told. SQLite: at once (answers alone through the
+	 * answer log). PostgreSQL: one commit at a time per room, and whatever arrives meanwhile goes
+	 * in the next one together (a group commit), so the writes land in the order they were made.
+	 * A failed write takes the room out of memory (it is reloaded from what was stored) and fails
+	 * every write stepped on it after.
+	 */
+	private store(code: string, room: LiveRoom, writes: Write[], answersOnly = false): Maybe<void> {
+		if (room.failed) throw new Error(`room ${code} is being reloaded`);
+		if (!writes.length) return;
+		if (room.inflight) {
+			const next = (room.next ??= { writes: [], waiters: [] });
+			next.writes.push(...writes);
+			return new Promise((resolve, reject) => next.waiters.push({ resolve, reject }));
+		}
+		let r: Maybe<void>;
+		try {
+			r = answersOnly
+				? this.repo.logAnswers(
+						code,
+						writes.flatMap((w) => (w.type === 'answer' ? [w.answer] : [])),
+						room.epoch
+					)
+				: this.repo.commit(code, writes, room.epoch);
+		} catch (e) {
+			this.fail(code, room);
+			throw e;
+		}
+		if (!(r instanceof Promise)) return;
+		return this.track(code, room, r);
+	}
+
+	/** A commit on its way; when it lands, the writes that waited for it go in the next one. */
+	private track(code: string, room: LiveRoom, commit: Promise<void>): Promise<void> {
+		room.inflight = true;
+		return commit.then(
+			() => {
+				room.inflight = false;
+				const next = room.next;
+				room.next = null;
+				if (!next || room.failed) return;
+				let r: Maybe<void>;
+				try {
+					r = this.repo.commit(code, next.writes, room.epoch);
+				} catch (e) {
+					r = Promise.reject(e);
+				}
+				this.track(code, room, Promise.resolve(r)).then(
+					() => next.waiters.forEach((w) => w.resolve()),
+					(e: unknown) => next.waiters.forEach((w) => w.reject(e))
+				);
+			},
+			(e: unknown) => {
+				room.inflight = false;
+				this.fail(code, room);
+				throw e;
+			}
+		);
+	}
+
+	/** A write failed: nothing stepped on this room may be stored; it is loaded again on next use. */
+	private fail(code: string, room: LiveRoom) {
+		room.failed = true;
+		const waiting = room.next;
+		room.next = null;
+		for (const w of waiting?.waiters ?? [])
+			w.reject(new Error(`room ${code}: an earlier write failed`));
+		this.evict(code, room);
 	}
 
 	/**
 	 * A student's answer, applied at once and stored before this returns: appended to the answer
 	 * log when recording it is all the answer did (nearly always), else in one transaction with
 	 * what else it changed (it closed the question, or moved a homework score). No SQLite commit
-	 * stands between an answer and its ack, and nothing in it grows with the room.
+	 * stands between an answer and its ack, and nothing in it grows with the room. PostgreSQL:
+	 * resolved once the answer is committed (with the others that arrived meanwhile).
 	 */
-	answer(code: string, cmd: AnswerCommand): Outcome {
-		const room = this.live.get(code) ?? this.reload(code);
-		if (!room) return { ok: false, error: 'bad_phase' };
-		// A batch of one: the machine then decides the timer only if the answer can move it.
-		const r = step(room.state, { type: 'answers', list: [cmd] }, this.clock(), { consume: true });
-		if (!r.ok) return r;
-		const refused = r.effects.find((e) => e.type === 'answerRefused');
-		// Refused: nothing was changed.
-		if (refused?.type === 'answerRefused') return { ok: false, error: refused.error };
-		try {
-			const recorded = r.effects.flatMap((e) => (e.type === 'answerRecorded' ? [e.answer] : []));
-			if (r.effects.every((e) => e.type === 'answerRecorded' || e.type === 'schedule'))
-				this.repo.logAnswers(code, recorded);
-			else this.repo.tx(() => this.persist(code, r.state, r.effects));
-		} catch (e) {
-			// Not stored: the room, changed in place, is reloaded from what was.
-			this.evict(code, room);
-			throw e;
-		}
-		room.state = r.state;
-		try {
-			this.react(code, room, r.effects);
-		} catch (e) {
-			log.error({ code, err: e }, 'sending after an answer failed');
-		}
-		return { ok: true, effects: r.effects };
+	answer(code: string, cmd: AnswerCommand): Maybe<Outcome> {
+		return done(this.live.get(code) ?? this.reload(code), (room): Maybe<Outcome> => {
+			if (!room) return { ok: false, error: 'bad_phase' };
+			if (room.failed) return { ok: false, error: 'internal' };
+			// A batch of one: the machine then decides the timer only if the answer can move it.
+			const r = step(room.state, { type: 'answers', list: [cmd] }, this.clock(), {
+				consume: true
+			});
+			if (!r.ok) return r;
+			const refused = r.effects.find((e) => e.type === 'answerRefused');
+			// Refused: nothing was changed.
+			if (refused?.type === 'answerRefused') return { ok: false, error: refused.error };
+			room.state = r.state;
+			const only = r.effects.every((e) => e.type === 'answerRecorded' || e.type === 'schedule');
+			const writes = this.writesOf(r.state, r.effects, []);
+			return done(this.store(code, room, writes, only), (): Outcome => {
+				this.reactSafely(code, room, r.effects);
+				return { ok: true, effects: r.effects };
+			});
+		});
 	}
 
 	/**
@@ -257,41 +465,48 @@ export class RoomHub {
 	private flush(code: string) {
 		const queue = this.queues.get(code) ?? [];
 		this.queues.delete(code);
-		let results: Outcome[];
-		try {
-			results = this.runMany(code, queue);
-		} catch (e) {
+		const settle = (results: Outcome[]) =>
+			queue.forEach((q, i) => q.resolve(results[i] ?? { ok: false, error: 'bad_phase' }));
+		const failed = (e: unknown) => {
 			log.error({ code, err: e }, 'batch failed');
-			for (const q of queue) q.resolve({ ok: false, error: 'internal' });
-			return;
+			const error = e instanceof NotOwnerError ? 'moved' : 'internal';
+			for (const q of queue) q.resolve({ ok: false, error });
+		};
+		try {
+			const results = this.runMany(code, queue);
+			if (results instanceof Promise) results.then(settle, failed);
+			else settle(results);
+		} catch (e) {
+			failed(e);
 		}
-		queue.forEach((q, i) => q.resolve(results[i] ?? { ok: false, error: 'bad_phase' }));
 	}
 
-	private persist(code: string, state: RoomState, effects: Effect[]) {
+	/** What the effects change in the store, appended to `into` (which is returned). */
+	private writesOf(state: RoomState, effects: Effect[], into: Write[]): Write[] {
 		for (const e of effects) {
 			switch (e.type) {
 				case 'answerRecorded':
-					this.repo.insertAnswer(code, e.answer);
+					into.push({ type: 'answer', answer: e.answer });
 					break;
 				case 'participantsChanged':
 					if (e.presence) break;
-					this.repo.saveParticipants(
-						code,
-						e.ids.flatMap((id) => ownEntry(state.participants, id) ?? [])
-					);
+					into.push({
+						type: 'participants',
+						participants: e.ids.flatMap((id) => ownEntry(state.participants, id) ?? [])
+					});
 					break;
 				case 'coreChanged':
-					this.repo.saveCore(state.core);
+					into.push({ type: 'core', core: state.core });
 					break;
 				case 'moderated':
-					this.repo.setStatus(code, e.responseId, e.status);
+					into.push({ type: 'status', responseId: e.responseId, status: e.status });
 					break;
 				case 'upvoted':
-					this.repo.insertUpvote(code, e.responseId, e.voterId);
+					into.push({ type: 'upvote', responseId: e.responseId, voterId: e.voterId });
 					break;
 			}
 		}
+		return into;
 	}
 
 	private react(code: string, room: LiveRoom, effects: Effect[]) {
@@ -355,7 +570,7 @@ export class RoomHub {
 		room.timer = setTimeout(
 			() => {
 				room.timer = null;
-				this.run(code, { type: 'tick' });
+				this.background(code, () => this.run(code, { type: 'tick' }));
 			},
 			Math.min(MAX_DELAY_MS, Math.max(0, at - this.clock()) + 5)
 		);
@@ -377,7 +592,14 @@ export class RoomHub {
 	 */
 	private emitMe(code: string, state: RoomState, id: string, ranks?: Map<string, number>) {
 		// A student with no open tab (just went away) has no one to tell: skip the ranking too.
-		if (!this.io.sockets.adapter.rooms.get(rooms.participant(code, id))?.size) return;
+		// (Scaled mode: their tabs may be in another process; the adapter takes it there.)
+		const p = this.distributed ? ownEntry(state.participants, id) : undefined;
+		if (
+			this.distributed
+				? !p?.connected
+				: !this.io.sockets.adapter.rooms.get(rooms.participant(code, id))?.size
+		)
+			return;
 		const me = myView(state, id, ranks);
 		if (me) this.io.to(rooms.participant(code, id)).emit('me:updated', me);
 	}
@@ -403,7 +625,8 @@ export class RoomHub {
 	 * for students goes through this one queue while it is not empty.
 	 */
 	private toStudents(code: string, room: LiveRoom, send: () => void) {
-		if (!room.outbox.length && activeCount(room.state) <= this.spread.above) return send();
+		if (!room.outbox.length && (this.distributed || activeCount(room.state) <= this.spread.above))
+			return send();
 		room.outbox.push(send);
 		room.queued += 1;
 		room.draining ??= setImmediate(() => this.drain(code, room));
@@ -456,6 +679,11 @@ export class RoomHub {
 	 */
 	private roomToStudents(code: string, room: LiveRoom, now: number) {
 		const view = publicView(room.state, now, 'student');
+		// Scaled mode: one message through the adapter; each process sends to its own sockets.
+		if (this.distributed) {
+			this.io.to(rooms.students(code)).emit('room:updated', view);
+			return;
+		}
 		const members = this.io.sockets.adapter.rooms.get(rooms.students(code));
 		if (!members?.size) return;
 		if (!room.outbox.length && members.size <= this.spread.above) {
@@ -504,7 +732,7 @@ export class RoomHub {
 		room.rosterDirty = new Set();
 		room.answeredDirty = new Map();
 		// Nobody at the controls: whoever attaches next gets the whole roster in the reply.
-		if (!this.io.sockets.adapter.rooms.get(rooms.host(code))?.size) return;
+		if (!this.distributed && !this.io.sockets.adapter.rooms.get(rooms.host(code))?.size) return;
 		const host = this.io.to(rooms.host(code));
 		if (dirty.size) host.emit('host:roster', rosterRows(room.state, dirty));
 		const byItem = new Map<number, string[]>();
@@ -547,13 +775,14 @@ export class RoomHub {
 	 * Loads a room that left memory after a failure. Unlike a restart, this process knows who is
 	 * connected: students with no socket here are marked away at once, not after the grace.
 	 */
-	private reload(code: string): LiveRoom | null {
-		const room = this.get(code);
-		if (room?.grace) {
-			clearTimeout(room.grace);
-			this.sweepAway(code, room);
-		}
-		return room;
+	private reload(code: string): Maybe<LiveRoom | null> {
+		return done(this.room(code), (room) => {
+			if (room?.grace && !this.distributed) {
+				clearTimeout(room.grace);
+				this.sweepAway(code, room);
+			}
+			return room;
+		});
 	}
 
 	private evict(code: string, room: LiveRoom) {
@@ -562,6 +791,7 @@ export class RoomHub {
 		while (room.outbox.length) this.sendOne(room);
 		this.clear(room);
 		this.live.delete(code);
+		if (this.leases && room.epoch !== undefined) this.leases.release(code, room.epoch);
 	}
 
 	private clear(room: LiveRoom) {
@@ -572,7 +802,10 @@ export class RoomHub {
 	}
 
 	close() {
-		for (const room of this.live.values()) this.clear(room);
+		for (const [code, room] of this.live) {
+			this.clear(room);
+			if (this.leases && room.epoch !== undefined) this.leases.release(code, room.epoch);
+		}
 		this.live.clear();
 	}
 }
