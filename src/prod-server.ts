@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { startApp } from './lib/server/app';
+import { startServer } from './lib/server/app';
 import { teacherGate, teacherLink } from './lib/server/teacher';
 import { SECURITY_HEADERS } from './lib/server/headers';
 
@@ -25,7 +25,7 @@ const server = createServer((req, res) => {
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
 	handler(req, res);
 });
-const app = startApp(server);
+const app = await startServer(server);
 
 server.listen(port, host, () => {
 	const kits = app.ctx.kits.list().length;

@@ -47,5 +47,6 @@ export const ERROR_MESSAGES: Record<string, string> = {
 	too_many_joins: 'Too many players joined from your network just now.',
 	bad_request: 'That request was not understood. Please reload the page.',
 	unknown_event: 'That request was not understood. Please reload the page.',
+	moved: 'The room is moving to another server. Please try again in a moment.',
 	internal: 'Something went wrong on the server. Please try again.'
 };

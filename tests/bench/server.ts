@@ -54,7 +54,7 @@ if (!kit || singles.length === 0) {
 	process.exit(1);
 }
 const items = Array.from({ length: rounds }, (_, i) => `q:${singles[i % singles.length]!.id}`);
-const { code, hostToken } = createSession(app.ctx, {
+const { code, hostToken } = await createSession(app.ctx, {
 	kitSlug,
 	items,
 	settings: { timeLimit, speedScoring: false, leaderboard: true, showNames: false }

@@ -99,7 +99,7 @@ describe('the answer log', () => {
 			closeClients();
 			const server = await startServer(file);
 			try {
-				const state = server.app.ctx.repo.loadSession(code)!.state;
+				const state = server.repo.loadSession(code)!.state;
 				expect(state.answers[0]?.[joined.me.id]).toMatchObject({ response, item: 0 });
 				expect(readFileSync(`${file}-answers`, 'utf8')).toBe('');
 				expect(stored(file, code)).toHaveLength(1);

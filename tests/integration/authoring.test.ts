@@ -162,7 +162,7 @@ describe('saving from the kit editor', () => {
 	});
 
 	it('leaves a session already running with the items it started with', async () => {
-		const { code, hostToken } = createSession(app.ctx, {
+		const { code, hostToken } = await createSession(app.ctx, {
 			kitSlug: 'the-flood',
 			items: ['q:hurt'],
 			settings: { ...SETTINGS, timeLimit: null }
@@ -202,7 +202,7 @@ describe('saving from the kit editor', () => {
 		expect((await revealView).reveal?.explanation).toBe('Nobody was.');
 
 		// A session started after the edit has the new version.
-		const next = createSession(app.ctx, {
+		const next = await createSession(app.ctx, {
 			kitSlug: 'the-flood',
 			items: ['q:hurt'],
 			settings: SETTINGS

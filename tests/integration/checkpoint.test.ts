@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Repository } from '../../src/lib/server/db';
+import { openDatabase, type SqliteRepository } from '../../src/lib/server/db';
 import type { Answer } from '../../src/lib/room/types';
 import { until } from './harness';
 
-const repos: Repository[] = [];
+const repos: SqliteRepository[] = [];
 const dirs: string[] = [];
 afterEach(() => {
 	for (const r of repos.splice(0)) r.close();
@@ -26,7 +26,7 @@ function open(checkpointEveryMs: number) {
 	return { repo, file };
 }
 
-function write(repo: Repository, n: number) {
+function write(repo: SqliteRepository, n: number) {
 	for (let i = 0; i < n; i++) {
 		const a: Answer = {
 			participantId: `p${i}`,

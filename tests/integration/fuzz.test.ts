@@ -256,7 +256,7 @@ const shapes = fc.oneof(
 function snapshot(f: Fixture) {
 	// Answers waiting in the answer log are written in first, so a write that was due anyway is
 	// not taken for one this call made.
-	server.app.ctx.repo.tx(() => undefined);
+	server.repo.tx(() => undefined);
 	const count = (t: string) =>
 		(db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
 	return JSON.stringify({

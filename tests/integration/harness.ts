@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { startApp, type App } from '../../src/lib/server/app';
+import type { SqliteRepository } from '../../src/lib/server/db';
+import { now } from '../../src/lib/server/repository';
 import type { LimitConfig } from '../../src/lib/server/limits';
 import { createSession, defaultItems } from '../../src/lib/server/sessions';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../src/lib/protocol';
@@ -15,6 +17,8 @@ export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface TestServer {
 	app: App;
+	/** The server's SQLite store, answering synchronously. */
+	repo: SqliteRepository;
 	http: Server;
 	url: string;
 	dbFile: string;
@@ -32,6 +36,7 @@ export async function startServer(
 	const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 	return {
 		app,
+		repo: app.ctx.repo as SqliteRepository,
 		http,
 		url,
 		dbFile,
@@ -52,11 +57,13 @@ export const SETTINGS: Settings = {
 
 export function newSession(server: TestServer, settings: Partial<Settings> = {}, items?: string[]) {
 	const kitSlug = 'hitting-rock-bottom';
-	return createSession(server.app.ctx, {
-		kitSlug,
-		items: items ?? defaultItems(server.app.ctx, kitSlug),
-		settings: { ...SETTINGS, ...settings }
-	});
+	return now(
+		createSession(server.app.ctx, {
+			kitSlug,
+			items: items ?? defaultItems(server.app.ctx, kitSlug),
+			settings: { ...SETTINGS, ...settings }
+		})
+	);
 }
 
 const clients: Client[] = [];

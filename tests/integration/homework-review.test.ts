@@ -101,11 +101,11 @@ describe('homework sessions', () => {
 		expect(full.roster.find((p) => p.nickname === 'Ada')?.progress).toBe(1);
 
 		// The review link lists only what Ada got wrong, with the evidence.
-		const review = buildReview(server.app.ctx, ja.reviewKey)!;
+		const review = (await buildReview(server.app.ctx, ja.reviewKey))!;
 		expect(review.asked).toBe(2);
 		expect(review.missed.map((m) => m.questionId)).toEqual([singles()[1]!.id]);
 		expect(review.missed[0]!.evidence[0]!.anchor).toMatch(/^p-\d+$/);
-		expect(buildReview(server.app.ctx, 'no-such-token-xxxxxxxxxxxxxxx')).toBeNull();
+		expect(await buildReview(server.app.ctx, 'no-such-token-xxxxxxxxxxxxxxx')).toBeNull();
 	});
 
 	/** Homework with a deadline `ms` away, Ada joined, started by the teacher. */
@@ -155,15 +155,15 @@ describe('review after a live session', () => {
 		expectOk(await call(a, 'answer:submit', { code, item: 0, response: wrong(0) }));
 		await sleep(20);
 		// Not revealed yet: nothing to review.
-		expect(buildReview(server.app.ctx, ja.reviewKey)!.missed).toEqual([]);
+		expect((await buildReview(server.app.ctx, ja.reviewKey))!.missed).toEqual([]);
 		expectOk(await call(host, 'host:command', { code, command: { type: 'reveal' } }));
 		expectOk(await call(host, 'host:command', { code, command: { type: 'next' } }));
-		const r = buildReview(server.app.ctx, ja.reviewKey)!;
+		const r = (await buildReview(server.app.ctx, ja.reviewKey))!;
 		expect(r.missed.map((m) => m.questionId)).toEqual([singles()[0]!.id]);
 		expect(r.missed[0]!.yours).toMatch(/^[A-D]\. /);
 		expectOk(await call(host, 'host:command', { code, command: { type: 'end' } }));
 		// Ended during the second question: it counts as asked (unanswered); the third never was.
-		const ended = buildReview(server.app.ctx, ja.reviewKey)!;
+		const ended = (await buildReview(server.app.ctx, ja.reviewKey))!;
 		expect(ended.missed.map((m) => m.questionId)).toEqual(
 			singles()
 				.slice(0, 2)

@@ -273,7 +273,7 @@ describe('polls over real sockets', () => {
 			await submit(students[0]!, OPEN, { type: 'open', text: abusive, side: 'for' })
 		).toMatchObject({ ok: false, error: 'text_blocked' });
 		expect(server.app.realtime.hub.get(code)!.state.answers[OPEN]).toBeUndefined();
-		expect(server.app.ctx.repo.loadSession(code)!.state.answers[OPEN]).toBeUndefined();
+		expect(server.repo.loadSession(code)!.state.answers[OPEN]).toBeUndefined();
 
 		const allPending = (v: HostView) => v.current === OPEN && v.poll?.open?.length === RESPONDERS;
 		const hostAll = nextEvent(host, 'host:updated', allPending);

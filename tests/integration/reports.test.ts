@@ -165,7 +165,7 @@ async function play() {
 	const by = (name: string) => students.find((s) => s.name === name)!;
 	const cmd = async (command: Parameters<typeof call<'host:command'>>[2]['command']) =>
 		expectOk(await call(host, 'host:command', { code, command }));
-	const perm = server.app.ctx.repo.loadSession(code)!.state.core.items[4]!;
+	const perm = server.repo.loadSession(code)!.state.core.items[4]!;
 	const display = (kit: number[]) =>
 		kit.map((k) => (perm.kind === 'question' ? perm.perm! : []).indexOf(k));
 	const responseIds: Record<string, string> = {};
@@ -208,7 +208,7 @@ describe('a session’s report, played with real sockets', () => {
 		game = await play();
 	});
 
-	const state = () => server.app.ctx.repo.loadSession(game.code)!.state;
+	const state = () => server.repo.loadSession(game.code)!.state;
 
 	it('lists questions hardest first with counts, shares, distributions and misconceptions', () => {
 		const r = buildReport(state(), 0.5);
@@ -375,7 +375,7 @@ describe('a session’s report, played with real sockets', () => {
 	});
 
 	it('is listed with its counts: students not removed, their full-credit answers, its questions', () => {
-		const [row] = server.app.ctx.repo.listSessions(500, [game.code]);
+		const [row] = server.repo.listSessions(500, [game.code]);
 		// Ann 6 + the quoted student 3 full-credit answers; Dee's are gone with her.
 		expect(row).toMatchObject({
 			code: game.code,
@@ -388,11 +388,11 @@ describe('a session’s report, played with real sockets', () => {
 			players: 4,
 			correctAnswers: 9
 		});
-		expect(server.app.ctx.repo.listSessions(500, []).length).toBe(0);
+		expect(server.repo.listSessions(500, []).length).toBe(0);
 	});
 
-	it('opens to the host key and the unlocked teacher only, never to other keys', () => {
-		const { repo } = server.app.ctx;
+	it('opens to the host key and the unlocked teacher only, never to other keys', async () => {
+		const { repo } = server;
 		const { code, hostToken, screenKey, by } = game;
 		const ann = by(ANN);
 		const tryKey = (value: string | undefined) => {
@@ -400,36 +400,36 @@ describe('a session’s report, played with real sockets', () => {
 			if (value !== undefined) jar.values.set(`quorum_report_${code}`, value);
 			return canReadReport(repo, jar.cookies, code);
 		};
-		expect(tryKey(undefined)).toBe(false);
-		expect(tryKey(ann.token)).toBe(false);
-		expect(tryKey(ann.reviewKey)).toBe(false);
-		expect(tryKey(screenKey)).toBe(false);
-		expect(tryKey(hostToken)).toBe(false);
+		expect(await tryKey(undefined)).toBe(false);
+		expect(await tryKey(ann.token)).toBe(false);
+		expect(await tryKey(ann.reviewKey)).toBe(false);
+		expect(await tryKey(screenKey)).toBe(false);
+		expect(await tryKey(hostToken)).toBe(false);
 		// Keys other than the host token are refused at the door too.
 		for (const wrong of [ann.token, ann.reviewKey, screenKey, ''])
-			expect(grantReport(repo, new Jar().cookies, code, wrong, false)).toBe(false);
+			expect(await grantReport(repo, new Jar().cookies, code, wrong, false)).toBe(false);
 		// The host token grants a cookie that is not the token, for this session only.
 		const jar = new Jar();
-		expect(grantReport(repo, jar.cookies, code, hostToken, false)).toBe(true);
+		expect(await grantReport(repo, jar.cookies, code, hostToken, false)).toBe(true);
 		const granted = jar.get(`quorum_report_${code}`)!;
 		expect(granted).not.toContain(hostToken);
-		expect(canReadReport(repo, jar.cookies, code)).toBe(true);
-		expect(heldReports(repo, jar.cookies)).toEqual([code]);
+		expect(await canReadReport(repo, jar.cookies, code)).toBe(true);
+		expect(await heldReports(repo, jar.cookies)).toEqual([code]);
 		const other = newSession(server);
-		expect(canReadReport(repo, jar.cookies, other.code)).toBe(false);
-		expect(grantReport(repo, new Jar().cookies, other.code, hostToken, false)).toBe(false);
+		expect(await canReadReport(repo, jar.cookies, other.code)).toBe(false);
+		expect(await grantReport(repo, new Jar().cookies, other.code, hostToken, false)).toBe(false);
 		// With a passcode gate: the unlocked teacher reads every report; a forged cookie nothing.
 		process.env.QUORUM_TEACHER_PASSCODE = 'report-test-passcode';
 		resetTeacherGate();
 		try {
 			const teacher = new Jar();
 			teacher.values.set(TEACHER_COOKIE, teacherCookieValue('report-test-passcode'));
-			expect(canReadReport(repo, teacher.cookies, code)).toBe(true);
-			expect(canReadReport(repo, teacher.cookies, other.code)).toBe(true);
-			expect(canReadReport(repo, teacher.cookies, 'NOSUCH')).toBe(false);
+			expect(await canReadReport(repo, teacher.cookies, code)).toBe(true);
+			expect(await canReadReport(repo, teacher.cookies, other.code)).toBe(true);
+			expect(await canReadReport(repo, teacher.cookies, 'NOSUCH')).toBe(false);
 			const forged = new Jar();
 			forged.values.set(TEACHER_COOKIE, teacherCookieValue('guess'));
-			expect(canReadReport(repo, forged.cookies, code)).toBe(false);
+			expect(await canReadReport(repo, forged.cookies, code)).toBe(false);
 		} finally {
 			delete process.env.QUORUM_TEACHER_PASSCODE;
 			resetTeacherGate();
@@ -457,7 +457,7 @@ describe('a homework session’s report while it is open', () => {
 		await answer(fin, 0, { type: 'single', choice: 2 });
 		await answer(fin, 1, { type: 'truefalse', value: true });
 		await answer(mid, 0, { type: 'single', choice: 1 });
-		const report = () => buildReport(server.app.ctx.repo.loadSession(code)!.state, 0.5);
+		const report = () => buildReport(server.repo.loadSession(code)!.state, 0.5);
 		const r = report();
 		expect(r.ended).toBe(false);
 		expect(
@@ -473,11 +473,7 @@ describe('a homework session’s report while it is open', () => {
 			['decree-duma-echo', 'open', 1, 2]
 		]);
 		expect(
-			answerRows(server.app.ctx.repo.loadSession(code)!.state).map((row) => [
-				row[0],
-				row[1],
-				row[6]
-			])
+			answerRows(server.repo.loadSession(code)!.state).map((row) => [row[0], row[1], row[6]])
 		).toEqual([
 			['Fin', 1, 'yes'],
 			['Fin', 2, 'yes'],
@@ -511,14 +507,14 @@ describe('deleting and expiring sessions', () => {
 	it('deletes every row of a session and nothing of another; its review links go', async () => {
 		const game = await play();
 		const other = await play();
-		const { repo } = server.app.ctx;
+		const { repo } = server;
 		repo.tx(() => undefined); // logged answers written, so a second connection sees them
 		const before = count(server.dbFile, game.code);
 		// 5 joined; 4 students × 12 items less the RTL student's 12 plus Dee's 2; 3 upvotes.
 		expect(before).toEqual({ sessions: 1, participants: 5, answers: 3 * 12 + 2, upvotes: 3 });
 		const otherBefore = count(server.dbFile, other.code);
 		const review = game.by(ANN).reviewKey;
-		expect(buildReview(server.app.ctx, review)).not.toBeNull();
+		expect(await buildReview(server.app.ctx, review)).not.toBeNull();
 
 		expect(repo.deleteSession(game.code)).toEqual(before);
 		expect(count(server.dbFile, game.code)).toEqual({
@@ -528,14 +524,14 @@ describe('deleting and expiring sessions', () => {
 			upvotes: 0
 		});
 		expect(count(server.dbFile, other.code)).toEqual(otherBefore);
-		expect(buildReview(server.app.ctx, review)).toBeNull();
-		expect(buildReview(server.app.ctx, other.by(ANN).reviewKey)).not.toBeNull();
+		expect(await buildReview(server.app.ctx, review)).toBeNull();
+		expect(await buildReview(server.app.ctx, other.by(ANN).reviewKey)).not.toBeNull();
 		const jar = new Jar();
-		expect(grantReport(repo, jar.cookies, game.code, game.hostToken, false)).toBe(false);
+		expect(await grantReport(repo, jar.cookies, game.code, game.hostToken, false)).toBe(false);
 	});
 
 	it('retention deletes only ended sessions older than N days, at start and on demand', async () => {
-		const { repo } = server.app.ctx;
+		const { repo } = server;
 		const ended = await play();
 		const recent = await play();
 		const running = newSession(server);
@@ -549,7 +545,7 @@ describe('deleting and expiring sessions', () => {
 		age(ended.code, 10);
 		age(recent.code, 2);
 		age(running.code, 30);
-		expect(pruneSessions(repo, 7, now)).toEqual([ended.code]);
+		expect(await pruneSessions(repo, 7, now)).toEqual([ended.code]);
 		expect(repo.codeExists(ended.code)).toBe(false);
 		expect(repo.codeExists(recent.code)).toBe(true);
 		expect(repo.codeExists(running.code)).toBe(true);
@@ -565,8 +561,8 @@ describe('deleting and expiring sessions', () => {
 		} finally {
 			delete process.env.QUORUM_RETENTION_DAYS;
 		}
-		expect(server.app.ctx.repo.codeExists(recent.code)).toBe(false);
-		expect(server.app.ctx.repo.codeExists(running.code)).toBe(true);
+		expect(server.repo.codeExists(recent.code)).toBe(false);
+		expect(server.repo.codeExists(running.code)).toBe(true);
 	});
 
 	it.each([

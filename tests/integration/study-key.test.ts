@@ -28,8 +28,8 @@ afterAll(async () => {
 afterEach(() => closeClients());
 
 /** What the page would be sent, as the JSON `__data.json` carries it. */
-const pageData = () =>
-	JSON.stringify((load as (e: unknown) => unknown)({ params: { slug: SLUG } }));
+const pageData = async () =>
+	JSON.stringify(await (load as (e: unknown) => unknown)({ params: { slug: SLUG } }));
 
 const KEY_FIELDS = ['"answer"', '"accept"', '"explanation"', '"evidence"'];
 
@@ -40,45 +40,45 @@ async function end(code: string, hostToken: string) {
 }
 
 describe('self-study while a session runs', () => {
-	it('with no session, self-study carries the key (it grades on the device)', () => {
-		const data = pageData();
+	it('with no session, self-study carries the key (it grades on the device)', async () => {
+		const data = await pageData();
 		for (const f of KEY_FIELDS) expect(data).toContain(f);
 	});
 
 	it('a live session in the lobby, then open, hides it; the end restores it', async () => {
 		const { code, hostToken } = newSession(server);
-		for (const f of KEY_FIELDS) expect(pageData()).not.toContain(f);
-		expect(JSON.parse(pageData())).toMatchObject({ kit: null, closed: { slug: SLUG } });
+		for (const f of KEY_FIELDS) expect(await pageData()).not.toContain(f);
+		expect(JSON.parse(await pageData())).toMatchObject({ kit: null, closed: { slug: SLUG } });
 		const host = client(server.url);
 		expectOk(await call(host, 'host:attach', { code, hostToken }));
 		expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));
-		for (const f of KEY_FIELDS) expect(pageData()).not.toContain(f);
+		for (const f of KEY_FIELDS) expect(await pageData()).not.toContain(f);
 		await end(code, hostToken);
-		expect(pageData()).toContain('"answer"');
+		expect(await pageData()).toContain('"answer"');
 	});
 
 	it('the teacher may allow self-study during the session', async () => {
 		const { code, hostToken } = newSession(server, { allowStudy: true });
-		expect(pageData()).toContain('"answer"');
+		expect(await pageData()).toContain('"answer"');
 		await end(code, hostToken);
 	});
 
 	it('a live session left untouched for half a day no longer holds the kit', async () => {
 		const { code, hostToken } = newSession(server);
-		expect(server.app.ctx.repo.kitInSession(SLUG)).toBe(true);
-		expect(server.app.ctx.repo.kitInSession(SLUG, Date.now() + STALE_LIVE_MS + 1000)).toBe(false);
-		expect(server.app.ctx.repo.kitInSession('another-kit')).toBe(false);
+		expect(server.repo.kitInSession(SLUG)).toBe(true);
+		expect(server.repo.kitInSession(SLUG, Date.now() + STALE_LIVE_MS + 1000)).toBe(false);
+		expect(server.repo.kitInSession('another-kit')).toBe(false);
 		await end(code, hostToken);
 	});
 
 	it('homework holds the kit until its deadline', async () => {
 		const deadline = Date.now() + 60_000;
 		const { code, hostToken } = newSession(server, { mode: 'homework', timeLimit: null, deadline });
-		expect(pageData()).not.toContain('"answer"');
+		expect(await pageData()).not.toContain('"answer"');
 		// Long after any staleness, still before the deadline: held.
-		expect(server.app.ctx.repo.kitInSession(SLUG, deadline - 1)).toBe(true);
-		expect(server.app.ctx.repo.kitInSession(SLUG, deadline + 1)).toBe(false);
+		expect(server.repo.kitInSession(SLUG, deadline - 1)).toBe(true);
+		expect(server.repo.kitInSession(SLUG, deadline + 1)).toBe(false);
 		await end(code, hostToken);
-		expect(pageData()).toContain('"answer"');
+		expect(await pageData()).toContain('"answer"');
 	});
 });

@@ -107,7 +107,7 @@ describe('a writing item', () => {
 
 		// The teacher's report holds every text, and the export one row each.
 		expectOk(await call(host, 'host:command', { code, command: { type: 'end' } }));
-		const state = server.app.ctx.repo.loadSession(code)!.state;
+		const state = server.repo.loadSession(code)!.state;
 		expect(
 			byAuthor(buildReport(state, 0.5).polls[0]!.results.writings).map((w) => w.author)
 		).toEqual(['Writer 0', 'Writer 1']);

@@ -140,7 +140,15 @@ export class StudentRoom {
 			...secret,
 			device: deviceId()
 		});
-		if (r.ok) return this.accept(r.data);
+		if (r.ok) {
+			this.accept(r.data);
+			// An answer whose ack was lost with the connection goes again (counted once).
+			if (this.unacked) {
+				this.unacked.resent = true;
+				this.sendAnswer();
+			}
+			return;
+		}
 		if (r.error === 'bad_token' || r.error === 'bad_resume' || r.error === 'removed')
 			localStorage.removeItem(TOKEN_KEY(this.code));
 		if (r.error === 'removed') this.removed = true;
@@ -186,21 +194,48 @@ export class StudentRoom {
 		return true;
 	}
 
+	/**
+	 * The answer sent and not yet acknowledged. A connection (or a server process) lost before
+	 * the ack leaves it unanswered: it is sent again once the room is rejoined, and the server
+	 * counts it once (a repeat is `already_answered`, which then means "saved").
+	 */
+	private unacked: {
+		item: number;
+		response: unknown;
+		resent: boolean;
+		done: (r: { ack: Ack<MyAnswer | MyView>; resent: boolean }) => void;
+	} | null = null;
+
 	/** Resolves with null when saved, or the human reason it was not. */
 	async answer(item: number, response: unknown): Promise<string | null> {
 		if (!this.socket?.connected)
 			return 'You are offline. Your answer was not sent; try again when reconnected.';
-		const r = await emit<MyAnswer | MyView>(this.socket, 'answer:submit', {
-			code: this.code,
-			item,
-			response
+		const { ack: r, resent } = await new Promise<{
+			ack: Ack<MyAnswer | MyView>;
+			resent: boolean;
+		}>((done) => {
+			this.unacked = { item, response, resent: false, done };
+			this.sendAnswer();
 		});
+		this.unacked = null;
 		if (r.ok) {
 			// Live: the changed fields; homework: the whole view.
 			if (this.me) this.me = { ...this.me, ...r.data };
 			return null;
 		}
+		// Sent again after a lost ack, and the first one had arrived: it is saved.
+		if (resent && r.error === 'already_answered') return null;
 		return r.message;
+	}
+
+	private sendAnswer() {
+		const entry = this.unacked;
+		if (!entry || !this.socket) return;
+		void emit<MyAnswer | MyView>(this.socket, 'answer:submit', {
+			code: this.code,
+			item: entry.item,
+			response: entry.response
+		}).then((ack) => entry.done({ ack, resent: entry.resent }));
 	}
 
 	/** Homework: on to my next item. */

@@ -6,7 +6,9 @@
 import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
 import { setContext, type AppContext } from './context';
-import { dataDir, openDatabase, type Repository } from './db';
+import { dataDir, openDatabase } from './db';
+import type { LeaseStore, Repository } from './repository';
+import { startCluster, type ClusterHooks } from './cluster';
 import { createKitLibrary } from './kit/registry';
 import { attachRealtime, type Realtime } from './realtime';
 import { retentionDays, startRetention } from './retention';
@@ -30,6 +32,8 @@ export interface StartOptions {
 	 * its restarts (it builds the new server before closing the old one).
 	 */
 	repo?: Repository;
+	/** Scaled mode (`startServer` sets both): the PostgreSQL store and the cluster's hooks. */
+	cluster?: ClusterHooks;
 }
 
 export interface App {
@@ -51,9 +55,12 @@ export function startApp(httpServer: HttpServer, options: StartOptions = {}): Ap
 	const realtime = attachRealtime(httpServer, ctx, {
 		clock: options.clock,
 		spread: options.spread,
-		limits: options.limits
+		limits: options.limits,
+		cluster: options.cluster
 	});
-	realtime.hub.resumeOpen();
+	realtime.hub
+		.resumeOpen()
+		.catch((e: unknown) => log.error({ err: e }, 'loading open rooms at start failed'));
 	const stopRetention = startRetention(repo, retentionDays(), options.clock);
 	return {
 		ctx,
@@ -62,7 +69,43 @@ export function startApp(httpServer: HttpServer, options: StartOptions = {}): Ap
 			unwatch();
 			stopRetention();
 			await realtime.close();
-			if (!options.repo) repo.close();
+			await options.cluster?.close();
+			if (!options.repo) await repo.close();
 		}
 	};
+}
+
+/**
+ * The server as the environment asks for it. Unset: the embedded mode (`startApp`: one process,
+ * SQLite and its answer log). `QUORUM_DATABASE_URL=postgres://…`: every row in PostgreSQL, each
+ * room run by the process holding its lease; with `QUORUM_REDIS_URL=redis://…` as well, any
+ * number of processes behind a load balancer (`cluster.ts`).
+ */
+export async function startServer(
+	httpServer: HttpServer,
+	options: StartOptions = {},
+	env = process.env
+): Promise<App> {
+	const url = env.QUORUM_DATABASE_URL;
+	if (!url) return startApp(httpServer, options);
+	const { openPostgres } = await import('./pg/repository');
+	const repo: Repository & LeaseStore = await openPostgres(url);
+	try {
+		const cluster = await startCluster({
+			repo,
+			redisUrl: env.QUORUM_REDIS_URL || undefined,
+			processId: env.QUORUM_PROCESS_ID || undefined
+		});
+		const app = startApp(httpServer, { ...options, repo, cluster });
+		return {
+			...app,
+			async close() {
+				await app.close();
+				await repo.close();
+			}
+		};
+	} catch (e) {
+		await repo.close();
+		throw e;
+	}
 }

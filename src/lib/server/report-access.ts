@@ -38,12 +38,16 @@ export function mayReadReport(input: {
 }
 
 /** For a route: may this request read session `code`'s report? False for an unknown code. */
-export function canReadReport(repo: Repository, cookies: Cookies, code: string): boolean {
-	if (!repo.codeExists(code)) return false;
+export async function canReadReport(
+	repo: Repository,
+	cookies: Cookies,
+	code: string
+): Promise<boolean> {
+	if (!(await repo.codeExists(code))) return false;
 	return mayReadReport({
 		teacher: teacherAccess(cookies.get(TEACHER_COOKIE)),
 		reportKey: cookies.get(reportCookieName(code)),
-		storedHash: repo.reportKeyHash(code)
+		storedHash: await repo.reportKeyHash(code)
 	});
 }
 
@@ -53,30 +57,32 @@ export function seesEveryReport(cookies: Cookies): boolean {
 }
 
 /** Codes this browser holds a valid report cookie for. */
-export function heldReports(repo: Repository, cookies: Cookies): string[] {
-	return cookies
+export async function heldReports(repo: Repository, cookies: Cookies): Promise<string[]> {
+	const codes = cookies
 		.getAll()
 		.filter((c) => c.name.startsWith(PREFIX))
 		.map((c) => c.name.slice(PREFIX.length))
-		.filter((code) => /^[A-Z0-9]{1,12}$/.test(code) && canReadReport(repo, cookies, code));
+		.filter((code) => /^[A-Z0-9]{1,12}$/.test(code));
+	const readable = await Promise.all(codes.map((code) => canReadReport(repo, cookies, code)));
+	return codes.filter((_, i) => readable[i]);
 }
 
 /**
  * Checks a host token against session `code` and, when it is right, lets this browser read that
  * session's report for 30 days.
  */
-export function grantReport(
+export async function grantReport(
 	repo: Repository,
 	cookies: Cookies,
 	code: string,
 	hostToken: string,
 	secure: boolean
-): boolean {
-	const session = repo.codeExists(code) ? repo.loadSession(code) : null;
+): Promise<boolean> {
+	const session = (await repo.codeExists(code)) ? await repo.loadSession(code) : null;
 	if (!session || !hostToken || !sameSecret(hashToken(hostToken), session.hostTokenHash))
 		return false;
 	const key = reportKeyFor(code, hostToken);
-	repo.setReportKeyHash(code, hashToken(key));
+	await repo.setReportKeyHash(code, hashToken(key));
 	cookies.set(reportCookieName(code), key, {
 		path: '/reports',
 		httpOnly: true,

@@ -29,10 +29,13 @@ export const PRIVATE_HEADERS = {
 };
 
 /** The stored room of a report this request may read; 404 otherwise (never 403). */
-export function readableSession(cookies: Cookies, id: string): { code: string; state: RoomState } {
+export async function readableSession(
+	cookies: Cookies,
+	id: string
+): Promise<{ code: string; state: RoomState }> {
 	const { repo } = getContext();
 	const code = id.toUpperCase();
-	const session = canReadReport(repo, cookies, code) ? repo.loadSession(code) : null;
+	const session = (await canReadReport(repo, cookies, code)) ? await repo.loadSession(code) : null;
 	if (!session) error(404, { message: 'There is no report here.' });
 	return { code, state: session.state };
 }

@@ -11,8 +11,14 @@ import type { Answer, Core, Participant, RoomState } from '../room/types';
 export type Maybe<T> = T | Promise<T>;
 
 /** Calls `then` with the value, at once when there is no promise to wait for. */
-export function done<T, R>(value: Maybe<T>, then: (v: T) => R): Maybe<R> {
+export function done<T, R>(value: Maybe<T>, then: (v: T) => Maybe<R>): Maybe<R> {
 	return value instanceof Promise ? value.then(then) : then(value);
+}
+
+/** The value of a synchronous store's answer (SQLite); a promise here is a programming error. */
+export function now<T>(value: Maybe<T>): T {
+	if (value instanceof Promise) throw new Error('this needs a synchronous store (SQLite)');
+	return value;
 }
 
 export interface SessionSummary {

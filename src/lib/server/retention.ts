@@ -22,8 +22,12 @@ export function retentionDays(env: NodeJS.ProcessEnv = process.env): number | nu
 }
 
 /** Deletes sessions that ended (were last changed) more than `days` before `now`; their codes. */
-export function pruneSessions(repo: Repository, days: number, now: number): string[] {
-	const codes = repo.deleteEndedBefore(now - days * DAY_MS);
+export async function pruneSessions(
+	repo: Repository,
+	days: number,
+	now: number
+): Promise<string[]> {
+	const codes = await repo.deleteEndedBefore(now - days * DAY_MS);
 	if (codes.length)
 		console.info(
 			`[quorum] retention: deleted ${codes.length} session(s) ended over ${days} day(s) ago`
@@ -39,11 +43,9 @@ export function startRetention(
 ): () => void {
 	if (days === null) return () => {};
 	const run = () => {
-		try {
-			pruneSessions(repo, days, clock());
-		} catch (e) {
+		pruneSessions(repo, days, clock()).catch((e: unknown) => {
 			console.error('[quorum] retention: deleting old sessions failed', { error: e });
-		}
+		});
 	};
 	run();
 	const timer = setInterval(run, DAY_MS);

@@ -32,10 +32,10 @@ export interface Review {
 	missed: ReviewItem[];
 }
 
-export function buildReview(ctx: AppContext, reviewKey: string): Review | null {
-	const found = ctx.repo.findReview(hashToken(reviewKey));
+export async function buildReview(ctx: AppContext, reviewKey: string): Promise<Review | null> {
+	const found = await ctx.repo.findReview(hashToken(reviewKey));
 	if (!found) return null;
-	const session = ctx.repo.loadSession(found.code);
+	const session = await ctx.repo.loadSession(found.code);
 	return session ? reviewOf(session.state, found.participantId) : null;
 }
 

@@ -80,7 +80,10 @@ export interface Ops {
 	/** A student's last tab here closed. */
 	away(a: { code: string; participantId: string }): Promise<OpReply<null>>;
 	/** Whether a recovered socket's student is still in the room. */
-	member(a: { code: string; participantId: string }): Promise<OpReply<'present' | 'removed' | 'gone'>>;
+	member(a: {
+		code: string;
+		participantId: string;
+	}): Promise<OpReply<'present' | 'removed' | 'gone'>>;
 }
 export type OpName = keyof Ops;
 export type OpArgs<K extends OpName> = Parameters<Ops[K]>[0];
@@ -94,8 +97,7 @@ export interface RoomRouter {
 /** Every operation here, in this process. */
 export function localRouter(ops: Ops): RoomRouter {
 	return {
-		call: (op, args) =>
-			(ops[op] as (a: typeof args) => Promise<OpResult<typeof op>>)(args)
+		call: (op, args) => (ops[op] as (a: typeof args) => Promise<OpResult<typeof op>>)(args)
 	};
 }
 
@@ -106,16 +108,7 @@ const removedBy = (effects: Effect[]) =>
 
 const refusal = (o: Outcome): OpReply<never> | null => (o.ok ? null : errorAck(o.error));
 
-/** Same answer, same item: a resend after a lost ack (a dropped connection, a dead process). */
-function sameResponse(a: unknown, b: unknown): boolean {
-	return JSON.stringify(a) === JSON.stringify(b);
-}
-
-export function roomOps(
-	hub: RoomHub,
-	repo: Repository,
-	options: { maxParticipants: number }
-): Ops {
+export function roomOps(hub: RoomHub, repo: Repository, options: { maxParticipants: number }): Ops {
 	const room = async (code: string): Promise<LiveRoom | null> => hub.room(code);
 
 	return {
@@ -255,14 +248,8 @@ export function roomOps(
 				response: a.response,
 				responseId: a.responseId
 			});
+			if (!r.ok) return errorAck(r.error);
 			const now = hub.cached(a.code) ?? live;
-			if (!r.ok) {
-				// The same answer again (its ack was lost with a connection or a process): stored
-				// once already, so it is acknowledged as it was, and counted once.
-				const stored = now.state.answers[a.item]?.[a.participantId];
-				if (r.error !== 'already_answered' || !stored || !sameResponse(stored.response, a.response))
-					return errorAck(r.error);
-			}
 			// Live, the reply carries only what answering changed: a small frame, quickly made.
 			const mine = isHomework(now.state.core)
 				? myView(now.state, a.participantId)

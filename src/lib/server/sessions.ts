@@ -2,6 +2,7 @@
 import { createRoom } from '../room/machine';
 import type { RoomItem, Settings } from '../room/types';
 import type { AppContext } from './context';
+import { done, type Maybe } from './repository';
 import { hashToken, newCode, newToken } from './tokens';
 import { randomBytes } from 'node:crypto';
 
@@ -48,24 +49,30 @@ export function createSession(
 	ctx: AppContext,
 	input: { kitSlug: string; items: ItemRef[]; settings: Settings },
 	now = Date.now()
-): { code: string; hostToken: string } {
+): Maybe<{ code: string; hostToken: string }> {
 	const kit = ctx.kits.get(input.kitSlug);
 	if (!kit) throw new SessionInputError(`There is no kit called "${input.kitSlug}".`);
 	const items = resolveItems(ctx, input.kitSlug, input.items);
-	let code = newCode();
-	while (ctx.repo.codeExists(code)) code = newCode();
 	const hostToken = newToken();
-	const state = createRoom({
-		seed: randomBytes(16).toString('hex'),
-		code,
-		kitSlug: kit.slug,
-		kitTitle: kit.meta.title,
-		settings: input.settings,
-		items,
-		now
-	});
-	ctx.repo.createSession(code, hashToken(hostToken), state);
-	return { code, hostToken };
+	/** A fresh code (a taken one is drawn again), stored with the room. */
+	const create = (code: string): Maybe<{ code: string; hostToken: string }> =>
+		done(ctx.repo.codeExists(code), (taken) => {
+			if (taken) return create(newCode());
+			const state = createRoom({
+				seed: randomBytes(16).toString('hex'),
+				code,
+				kitSlug: kit.slug,
+				kitTitle: kit.meta.title,
+				settings: input.settings,
+				items,
+				now
+			});
+			return done(ctx.repo.createSession(code, hashToken(hostToken), state), () => ({
+				code,
+				hostToken
+			}));
+		});
+	return create(newCode());
 }
 
 /** The kit's items as the start form lists them, in the default order. */

@@ -31,7 +31,7 @@ export const actions: Actions = {
 		if ('error' in form) return fail(400, { error: form.error });
 		let created: { code: string; hostToken: string };
 		try {
-			created = createSession(getContext(), form);
+			created = await createSession(getContext(), form);
 		} catch (e) {
 			if (e instanceof SessionInputError) return fail(400, { error: e.message });
 			throw e;

@@ -6,9 +6,9 @@ import { helpPercent, PRIVATE_HEADERS, readableSession } from '$lib/server/repor
 import type { Actions, PageServerLoad } from './$types';
 
 /** A session's report: the teacher's gate or this session's host key, else 404. */
-export const load: PageServerLoad = ({ cookies, params, url, setHeaders }) => {
+export const load: PageServerLoad = async ({ cookies, params, url, setHeaders }) => {
 	setHeaders(PRIVATE_HEADERS);
-	const { state } = readableSession(cookies, params.id);
+	const { state } = await readableSession(cookies, params.id);
 	const help = helpPercent(url);
 	return { report: buildReport(state, help / 100), help };
 };
@@ -18,17 +18,17 @@ export const actions: Actions = {
 	open: async ({ request, params, cookies, url }) => {
 		const code = params.id.toUpperCase();
 		const token = String((await request.formData()).get('hostToken') ?? '');
-		if (!grantReport(getContext().repo, cookies, code, token, url.protocol === 'https:'))
+		if (!(await grantReport(getContext().repo, cookies, code, token, url.protocol === 'https:')))
 			error(404, { message: 'There is no report here.' });
 		redirect(303, `/reports/${code}`);
 	},
 	delete: async ({ params, cookies, request }) => {
-		const { code, state } = readableSession(cookies, params.id);
+		const { code, state } = await readableSession(cookies, params.id);
 		if ((await request.formData()).get('confirm') !== 'on')
 			return fail(400, { error: 'Tick the box to confirm.' });
 		if (state.core.phase !== 'ended')
 			return fail(409, { error: 'End the session before deleting it.' });
-		getContext().repo.deleteSession(code);
+		await getContext().repo.deleteSession(code);
 		dropReport(cookies, code);
 		redirect(303, `/reports?deleted=${code}`);
 	}
