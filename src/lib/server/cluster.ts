@@ -28,6 +28,8 @@ import { log } from './log';
 export interface ClusterHooks {
 	/** Socket.IO options for scaled mode: the Redis adapter, websocket only. */
 	serverOptions: Partial<ServerOptions>;
+	/** Sockets in several processes (Redis): sends go through the adapter. */
+	distributed: boolean;
 	leases: HubLeases;
 	router(ops: Ops, hub: RoomHub, io: Server): RoomRouter;
 	close(): Promise<void>;
@@ -245,6 +247,7 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterHook
 					transports: ['websocket']
 				}
 			: {},
+		distributed: pub !== null,
 		leases,
 		router,
 		async close() {

@@ -14,7 +14,6 @@ import {
 	UpvoteSchema,
 	WatchSchema,
 	ScreenSchema,
-	type JoinCheck,
 	errorAck,
 	limitedAck,
 	type Ack,
@@ -41,8 +40,7 @@ import {
 	newToken,
 	normalizeResume,
 	resumeCodeFor,
-	reviewKeyForResume,
-	sameSecret
+	reviewKeyForResume
 } from './tokens';
 
 interface SocketData {
@@ -135,7 +133,14 @@ export function attachRealtime(
 			);
 		}
 	});
-	const hub = new RoomHub(io, ctx.repo, options.clock, options.spread, options.cluster?.leases);
+	const hub = new RoomHub(
+		io,
+		ctx.repo,
+		options.clock,
+		options.spread,
+		options.cluster?.leases,
+		options.cluster?.distributed
+	);
 	const ops = roomOps(hub, ctx.repo, { maxParticipants: maxParticipants() });
 	/** Where a room's operations run: here (embedded), or at the room's owner (scaled). */
 	const router: RoomRouter = options.cluster?.router(ops, hub, io) ?? localRouter(ops);

@@ -15,7 +15,15 @@
 import type { Server } from 'socket.io';
 import { activeCount, isHomework, step } from '../room/machine';
 import type { AnswerCommand, Command, Effect, RoomError, RoomState } from '../room/types';
-import { hostView, myView, publicView, rosterRows, screenView, standings } from '../room/view';
+import {
+	hostView,
+	myView,
+	publicView,
+	rosterRows,
+	screenView,
+	standings,
+	type MyView
+} from '../room/view';
 import type { ClientToServerEvents, ServerToClientEvents } from '../protocol';
 import { done, type Maybe, type Repository, type StoredSession, type Write } from './repository';
 import { log } from './log';
@@ -122,6 +130,18 @@ export interface Spread {
 }
 const SPREAD: Spread = { above: 200, slice: 64 };
 
+/** Scaled mode: students' own views per message between processes (see `meEverywhere`). */
+const ME_BATCH = 500;
+export const ME_BATCH_EVENT = 'quorum:me';
+
+/** Sends each view of a batch to that student's tabs held by this process. */
+export function deliverMe(io: IO, code: string, batch: [string, MyView][]) {
+	for (const [id, me] of batch) {
+		const room = rooms.participant(code, id);
+		if (io.sockets.adapter.rooms.get(room)?.size) io.local.to(room).emit('me:updated', me);
+	}
+}
+
 export class RoomHub {
 	private live = new Map<string, LiveRoom>();
 	private loading = new Map<string, Promise<LiveRoom | null>>();
@@ -137,9 +157,18 @@ export class RoomHub {
 		private repo: Repository,
 		private clock: () => number = Date.now,
 		private spread: Spread = SPREAD,
-		private leases?: HubLeases
+		private leases?: HubLeases,
+		distributed = false
 	) {
-		this.distributed = leases !== undefined;
+		this.distributed = distributed;
+		// Batches of students' own views from the process that runs their room.
+		if (this.distributed)
+			(io.on as (e: string, h: (code: string, batch: [string, MyView][]) => void) => void)(
+				ME_BATCH_EVENT,
+				(code, batch) => {
+					if (typeof code === 'string' && Array.isArray(batch)) deliverMe(io, code, batch);
+				}
+			);
 	}
 
 	/** A room in memory, if this process runs it now. */
@@ -552,6 +581,7 @@ export class RoomHub {
 	private meToEveryone(code: string, room: LiveRoom) {
 		const state = room.state;
 		const ids = Object.keys(state.participants);
+		if (this.distributed) return this.meEverywhere(code, state, ids);
 		const size = this.sliceSize(room);
 		for (let i = 0; i < ids.length; i += size) {
 			const slice = ids.slice(i, i + size);
@@ -560,6 +590,29 @@ export class RoomHub {
 				const { ranks } = standings(state);
 				for (const id of slice) this.emitMe(code, state, id, ranks);
 			});
+		}
+	}
+
+	/**
+	 * Scaled mode: every student's own view, many to a message. One adapter message per student
+	 * would be thousands of Redis stream entries at each reveal, each read by every process;
+	 * instead each process gets the views in batches and sends to the sockets it holds.
+	 */
+	private meEverywhere(code: string, state: RoomState, ids: string[]) {
+		const { ranks } = standings(state);
+		const present = ids.filter((id) => ownEntry(state.participants, id)?.connected);
+		for (let i = 0; i < present.length; i += ME_BATCH) {
+			const batch: [string, MyView][] = [];
+			for (const id of present.slice(i, i + ME_BATCH)) {
+				const me = myView(state, id, ranks);
+				if (me) batch.push([id, me]);
+			}
+			deliverMe(this.io, code, batch);
+			(this.io.serverSideEmit as (e: string, ...a: unknown[]) => boolean)(
+				ME_BATCH_EVENT,
+				code,
+				batch
+			);
 		}
 	}
 
