@@ -23,6 +23,7 @@ let server: TestPostgres | null = null;
 let databases = 0;
 const dirs: string[] = [];
 const open: { close(): unknown }[] = [];
+const urls = new WeakMap<object, string>();
 
 beforeAll(async () => {
 	if (!missing) server = await startPostgres();
@@ -40,6 +41,7 @@ async function freshPostgres(options = {}): Promise<PostgresRepository> {
 	const url = await server!.createDatabase(`t${++databases}`);
 	const repo = await openPostgres(url, options);
 	open.push(repo);
+	urls.set(repo, url);
 	return repo;
 }
 
@@ -312,5 +314,286 @@ describe.each(stores)('the repository over $name', ({ skip, open: openStore }) =
 		expect(await repo.codeExists('DEL234')).toBe(true);
 		expect(await repo.deleteEndedBefore(Date.now() + 60_000)).toEqual(['DEL234']);
 		expect(await repo.codeExists('OPN234')).toBe(true);
+	});
+});
+
+/** An open room in a fresh database (leases need the session; orphans need phase 'open'). */
+async function openRoom(repo: Repository, code: string) {
+	const room = withCode(homeworkRoom(), code);
+	await put(repo, { ...room, participants: {}, answers: {}, upvotes: {} });
+}
+
+/** Waits until `check` holds, polling (the lease's expiry is PostgreSQL's clock, not ours). */
+async function until(check: () => Promise<boolean>, ms = 5000) {
+	const end = Date.now() + ms;
+	while (!(await check())) {
+		if (Date.now() > end) throw new Error('timed out waiting');
+		await new Promise((r) => setTimeout(r, 20));
+	}
+}
+
+describe.skipIf(Boolean(missing))('PostgreSQL only', () => {
+	it('fences a stale owner: its writes are refused whole and its renewals find nothing', async () => {
+		const repo = await freshPostgres();
+		await openRoom(repo, 'FEN234');
+		expect(await repo.leaseOf('FEN234')).toBeNull();
+		expect(await repo.orphanedRooms(10)).toEqual(['FEN234']);
+		expect(await repo.acquireLease('FEN234', 'A', 300)).toBe(1);
+		expect(await repo.orphanedRooms(10)).toEqual([]);
+		expect(await repo.acquireLease('FEN234', 'B', 10_000)).toBeNull();
+		expect(await repo.renewLeases('A', [{ code: 'FEN234', epoch: 1 }], 300)).toEqual(['FEN234']);
+		await repo.commit('FEN234', [{ type: 'answer', answer: answer('gus', 0, 100) }], 1);
+
+		await until(async () => !(await repo.leaseOf('FEN234'))!.live);
+		expect(await repo.orphanedRooms(10)).toEqual(['FEN234']);
+		expect(await repo.acquireLease('FEN234', 'B', 10_000)).toBe(2);
+		expect(await repo.leaseOf('FEN234')).toEqual({ owner: 'B', epoch: 2, live: true });
+
+		// A wakes up: everything it writes at epoch 1 is refused, all of it.
+		const stale = repo.commit(
+			'FEN234',
+			[
+				{ type: 'answer', answer: answer('hal', 0, 200) },
+				{ type: 'core', core: { ...homeworkRoom().core, code: 'FEN234', phase: 'ended' } }
+			],
+			1
+		);
+		await expect(stale).rejects.toBeInstanceOf(FencedError);
+		await expect(stale).rejects.toMatchObject({ code: 'FEN234', epoch: 1 });
+		await expect(repo.logAnswers('FEN234', [answer('ivy', 0, 300)], 1)).rejects.toBeInstanceOf(
+			FencedError
+		);
+		expect(await repo.renewLeases('A', [{ code: 'FEN234', epoch: 1 }], 10_000)).toEqual([]);
+		await repo.releaseLease('FEN234', 'A', 1);
+		expect((await repo.leaseOf('FEN234'))!.live).toBe(true);
+
+		// B writes at its epoch; a fence on a room with no lease is refused too.
+		await repo.logAnswers('FEN234', [answer('ivy', 0, 400)], 2);
+		await expect(
+			repo.commit('NOLEASE', [{ type: 'answer', answer: answer('x', 0, 1) }], 1)
+		).rejects.toBeInstanceOf(FencedError);
+		const { state } = (await repo.loadSession('FEN234'))!;
+		expect(state.core.phase).toBe('open');
+		expect(Object.keys(state.answers[0]!).sort()).toEqual(['gus', 'ivy']);
+		expect(state.answers[0]!.ivy!.points).toBe(400);
+
+		// The holder acquiring again moves the epoch on; releasing frees the room for anyone.
+		expect(await repo.acquireLease('FEN234', 'B', 10_000)).toBe(3);
+		await repo.releaseLease('FEN234', 'B', 2);
+		expect((await repo.leaseOf('FEN234'))!.live).toBe(true);
+		await repo.releaseLease('FEN234', 'B', 3);
+		expect(await repo.leaseOf('FEN234')).toEqual({ owner: 'B', epoch: 3, live: false });
+		expect(await repo.acquireLease('FEN234', 'C', 10_000)).toBe(4);
+		// The lease goes with its session.
+		await repo.deleteSession('FEN234');
+		expect(await repo.leaseOf('FEN234')).toBeNull();
+	});
+
+	it('lets exactly one of two processes take a room at once', async () => {
+		const repo = await freshPostgres();
+		const codes = Array.from({ length: 20 }, (_, i) => `RACE${String(i).padStart(2, '0')}`);
+		for (const code of codes) await openRoom(repo, code);
+		// Twice: rooms never leased (both INSERT), then rooms whose lease expired (both UPDATE).
+		for (const round of [1, 2]) {
+			const results = await Promise.all(
+				codes.map((code) =>
+					Promise.all([
+						repo.acquireLease(code, `A${round}`, 150),
+						repo.acquireLease(code, `B${round}`, 150)
+					])
+				)
+			);
+			for (const pair of results) {
+				expect(pair.filter((e) => e !== null)).toEqual([round]);
+			}
+			for (const code of codes) await until(async () => !(await repo.leaseOf(code))!.live);
+		}
+	});
+
+	it('never loses an acknowledged write to a takeover', async () => {
+		// A's lease has expired; it keeps writing while B takes the room and loads it. Every
+		// write of A that succeeded must be in what B loaded; the others were refused.
+		const repo = await freshPostgres();
+		await openRoom(repo, 'TKO234');
+		expect(await repo.acquireLease('TKO234', 'A', 1)).toBe(1);
+		await until(async () => !(await repo.leaseOf('TKO234'))!.live);
+		const acked: string[] = [];
+		const refused: string[] = [];
+		let next = 0;
+		// Four writers in a loop, half of them answers alone, until the takeover has refused some.
+		const writer = async () => {
+			while (refused.length < 10) {
+				const n = next++;
+				const id = `s${n}`;
+				const write =
+					n % 2
+						? repo.logAnswers('TKO234', [answer(id, 0, n)], 1)
+						: repo.commit('TKO234', [{ type: 'answer', answer: answer(id, 0, n) }], 1);
+				await write.then(
+					() => acked.push(id),
+					(e: unknown) => {
+						expect(e).toBeInstanceOf(FencedError);
+						refused.push(id);
+					}
+				);
+			}
+		};
+		const writers = Promise.all([writer(), writer(), writer(), writer()]);
+		await until(() => Promise.resolve(acked.length >= 10));
+		expect(await repo.acquireLease('TKO234', 'B', 10_000)).toBe(2);
+		const loaded = (await repo.loadSession('TKO234'))!.state;
+		await writers;
+		// Anything stored is something acked (refused writes left nothing).
+		const final = (await repo.loadSession('TKO234'))!.state;
+		expect(Object.keys(final.answers[0] ?? {}).sort()).toEqual([...acked].sort());
+		// Nothing acked may be missing from B's load: A's acked writes all landed before it.
+		expect(Object.keys(loaded.answers[0] ?? {}).sort()).toEqual([...acked].sort());
+	});
+
+	it.each(['commit', 'logAnswers'] as const)(
+		'makes a takeover wait for a fenced %s in flight, then load it',
+		async (how) => {
+			const repo = await freshPostgres();
+			await openRoom(repo, 'WAIT23');
+			expect(await repo.acquireLease('WAIT23', 'A', 1)).toBe(1);
+			await until(async () => !(await repo.leaseOf('WAIT23'))!.live);
+			const url = urls.get(repo);
+			const [blocker, monitor] = [new pg.Client(url), new pg.Client(url)];
+			await Promise.all([blocker.connect(), monitor.connect()]);
+			const waiting = async () =>
+				(
+					await monitor.query(
+						"SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+					)
+				).rows[0].n as number;
+			try {
+				// Another transaction holds the answer's key: A's write passes its fence check, then waits.
+				await blocker.query('BEGIN');
+				await blocker.query(
+					`INSERT INTO answers (code, item, participant_id, response_json, at, points)
+					 VALUES ('WAIT23', 0, 'zed', '{}', 1, 1)`
+				);
+				const order: string[] = [];
+				const zed = answer('zed', 0, 5);
+				const write = (
+					how === 'commit'
+						? repo.commit('WAIT23', [{ type: 'answer', answer: zed }], 1)
+						: repo.logAnswers('WAIT23', [zed], 1)
+				).then(() => order.push('write'));
+				await until(async () => (await waiting()) >= 1);
+				const take = repo.acquireLease('WAIT23', 'B', 10_000).then((epoch) => {
+					order.push('take');
+					return epoch;
+				});
+				// B's takeover must wait for A's write (it holds the lease row FOR SHARE).
+				await until(async () => (await waiting()) >= 2);
+				expect(order).toEqual([]);
+				await blocker.query('ROLLBACK');
+				await write;
+				expect(await take).toBe(2);
+				expect(order).toEqual(['write', 'take']);
+				expect((await repo.loadSession('WAIT23'))!.state.answers[0]!.zed!.points).toBe(5);
+			} finally {
+				await Promise.all([blocker.end(), monitor.end()]);
+			}
+		}
+	);
+
+	it('resolves a grouped answer only once another connection can read it', async () => {
+		const repo = await freshPostgres();
+		const codes = Array.from({ length: 20 }, (_, i) => `GRP${String(i).padStart(3, '0')}`);
+		for (const code of codes) await openRoom(repo, code);
+		const epochs = new Map<string, number>();
+		for (const code of codes) epochs.set(code, (await repo.acquireLease(code, 'A', 60_000))!);
+		const reader = new pg.Client({ connectionString: urls.get(repo) });
+		await reader.connect();
+		try {
+			const seen: boolean[] = [];
+			await Promise.all(
+				Array.from({ length: 400 }, async (_, i) => {
+					const code = codes[i % codes.length]!;
+					const id = `p${i}`;
+					await repo.logAnswers(code, [answer(id, 0, i)], epochs.get(code));
+					const r = await reader.query(
+						'SELECT 1 FROM answers WHERE code = $1 AND item = 0 AND participant_id = $2',
+						[code, id]
+					);
+					seen.push(r.rowCount === 1);
+				})
+			);
+			expect(seen).toHaveLength(400);
+			expect(seen.every(Boolean)).toBe(true);
+		} finally {
+			await reader.end();
+		}
+	});
+
+	it('measures group commit: 2,000 concurrent answers, grouped and one by one', async () => {
+		const figures: Record<string, number> = {};
+		for (const grouped of [true, false]) {
+			const repo = await freshPostgres({ groupCommit: grouped });
+			const codes = Array.from({ length: 100 }, (_, i) => `BEN${String(i).padStart(3, '0')}`);
+			for (const code of codes) await openRoom(repo, code);
+			const epochs = new Map<string, number>();
+			for (const code of codes) epochs.set(code, (await repo.acquireLease(code, 'A', 60_000))!);
+			const started = performance.now();
+			await Promise.all(
+				Array.from({ length: 2000 }, (_, i) => {
+					const code = codes[i % codes.length]!;
+					return repo.logAnswers(code, [answer(`p${i}`, 0, i)], epochs.get(code));
+				})
+			);
+			figures[grouped ? 'grouped' : 'one by one'] = Math.round(performance.now() - started);
+			const stored = await Promise.all(codes.map((c) => repo.loadSession(c)));
+			expect(stored.reduce((n, s) => n + Object.keys(s!.state.answers[0] ?? {}).length, 0)).toBe(
+				2000
+			);
+		}
+		console.log(`group commit, 2,000 concurrent logAnswers (ms to all resolved):`, figures);
+	});
+
+	it('migrates once when four processes open a fresh database together', async () => {
+		const url = await server!.createDatabase('fourstart');
+		const repos = await Promise.all([1, 2, 3, 4].map(() => openPostgres(url)));
+		open.push(...repos);
+		const client = new pg.Client({ connectionString: url });
+		await client.connect();
+		try {
+			const r = await client.query('SELECT name FROM kysely_migration');
+			expect(r.rows).toEqual([{ name: '0001_init' }]);
+		} finally {
+			await client.end();
+		}
+		await openRoom(repos[0]!, 'MIG234');
+		expect(await repos[3]!.codeExists('MIG234')).toBe(true);
+	});
+
+	it('stores an answer again inside a commit without error', async () => {
+		const repo = await freshPostgres();
+		await put(repo, withCode(homeworkRoom(), 'RET234'));
+		await repo.commit('RET234', [{ type: 'answer', answer: answer('gus', 0, 5) }]);
+		expect((await repo.loadSession('RET234'))!.state.answers[0]!.gus!.points).toBe(1000);
+	});
+
+	// Last: it stops the shared server for a moment.
+	it('refuses writes while PostgreSQL is down and writes again once it is back', async () => {
+		const repo = await freshPostgres();
+		await openRoom(repo, 'OUT234');
+		const epoch = (await repo.acquireLease('OUT234', 'A', 60_000))!;
+		await repo.logAnswers('OUT234', [answer('ann', 0, 1)], epoch);
+		await server!.halt();
+		try {
+			await expect(repo.logAnswers('OUT234', [answer('bob', 0, 2)], epoch)).rejects.toThrow();
+			await expect(
+				repo.commit('OUT234', [{ type: 'answer', answer: answer('cat', 0, 3) }], epoch)
+			).rejects.toThrow();
+		} finally {
+			await server!.start();
+		}
+		// Resent after the outage: stored once, the first answer kept.
+		await repo.logAnswers('OUT234', [answer('ann', 0, 9), answer('bob', 0, 2)], epoch);
+		const { state } = (await repo.loadSession('OUT234'))!;
+		expect(Object.keys(state.answers[0]!).sort()).toEqual(['ann', 'bob']);
+		expect(state.answers[0]!.ann!.points).toBe(1);
 	});
 });

@@ -177,7 +177,9 @@ export async function openPostgres(
 	});
 	// An idle connection that breaks (the server restarted) is dropped from the pool; without a
 	// listener the error would end the process.
-	pool.on('error', (err) => log.warn({ err }, 'PostgreSQL: an idle connection failed'));
+	pool.on('error', (err) =>
+		log.warn({ error: err.message }, 'PostgreSQL: an idle connection failed')
+	);
 
 	const transaction = async <T>(
 		fn: (c: pg.PoolClient) => Promise<T>,
@@ -313,10 +315,11 @@ export async function openPostgres(
 			call.answers.map((answer) => ({ code: call.code, answer, fence: call.fence }))
 		);
 		const fenced = [...new Set(calls.filter((c) => c.fence !== null).map((c) => c.code))];
+		const cols = answerArrays(rows);
 		const r = await pool.query<{ code: string; epoch: number }>({
 			name: 'log-answers',
 			text: LOG_ANSWERS,
-			values: [...answerArrays(rows), fenced]
+			values: [...cols.slice(0, 9), fenced, cols[9]]
 		});
 		const epochs = new Map(r.rows.map((row) => [row.code, row.epoch]));
 		return calls.map((call) =>
