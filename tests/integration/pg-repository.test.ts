@@ -566,6 +566,12 @@ describe.skipIf(Boolean(missing))('PostgreSQL only', () => {
 		}
 		await openRoom(repos[0]!, 'MIG234');
 		expect(await repos[3]!.codeExists('MIG234')).toBe(true);
+		// A fifth finds nothing to do; its URL's password stays out of `file` (logs print it).
+		const withPassword = url.replace('quorum@', 'quorum:s3cret@');
+		const fifth = await openPostgres(withPassword);
+		open.push(fifth);
+		expect(fifth.file).toBe(url);
+		expect(await fifth.codeExists('MIG234')).toBe(true);
 	});
 
 	it('stores an answer again inside a commit without error', async () => {
