@@ -5,6 +5,7 @@
  *                    [--time-limit S=30|none]
  *                    [--workers K] [--concurrency C=50] [--profile] [--no-handler]
  *                    [--only ours|baseline] [--repeat K=3] [--profile-phases] [--out file.json]
+ *                    [--processes N [--embedded]]
  *
  * --json prints one JSON object on stdout (use `npm run -s bench -- --json`, or npm's banner comes
  * first); --out also writes that object to a file, next to the table.
@@ -33,6 +34,10 @@
  * --profile the Quorum server runs under `node --cpu-prof`, and the busiest functions are printed.
  * With --profile-phases both servers record one V8 CPU profile per phase (join, rounds, end and
  * disconnect) through node:inspector, summarised the same way; the files stay in a temp dir.
+ *
+ * --processes N adds the scaled mode beside the single process, in place of the baseline
+ * (`scaled.ts`): N production processes on PostgreSQL and Redis behind the shipped nginx
+ * config (`--embedded`: one process on SQLite through nginx); `--only scaled` runs it alone.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -72,6 +77,7 @@ import {
 	type WorkerRequest
 } from './lib';
 import { formatProfile } from './profile';
+import { scaledReport, startScaled } from './scaled';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -115,7 +121,9 @@ const opts = {
 	json: process.argv.includes('--json'),
 	profile: process.argv.includes('--profile'),
 	noHandler: process.argv.includes('--no-handler'),
-	only: option('--only') as 'ours' | 'baseline' | undefined,
+	only: option('--only') as 'ours' | 'baseline' | 'scaled' | undefined,
+	processes: intOption('--processes', 0, 1),
+	embedded: process.argv.includes('--embedded'),
 	repeat: intOption('--repeat', 3, 1),
 	profilePhases: process.argv.includes('--profile-phases'),
 	out: option('--out')
@@ -175,7 +183,7 @@ function planProcesses(limits: FdLimits) {
 // Processes
 
 interface ServerProc {
-	child: ChildProcess;
+	child?: ChildProcess;
 	hello: ServerHello;
 	stats(gc: boolean, ms?: number): Promise<ServerStats>;
 	profile(action: 'start' | 'stop', file?: string): Promise<void>;
@@ -184,10 +192,11 @@ interface ServerProc {
 }
 
 async function startServer(
-	kind: 'ours' | 'baseline',
+	kind: 'ours' | 'baseline' | 'scaled',
 	sizes: Record<string, number>,
 	profileDir: string | null
 ): Promise<ServerProc> {
+	if (kind === 'scaled') return startScaled(opts);
 	const file = kind === 'ours' ? 'tests/bench/server.ts' : 'tests/bench/baseline-server.ts';
 	const args = ['--rounds', String(opts.rounds), '--time-limit', String(opts.timeLimit ?? 'none')];
 	if (kind === 'ours' && opts.noHandler) args.push('--no-handler');
@@ -533,7 +542,7 @@ export interface TargetResult {
 }
 
 async function runTarget(
-	kind: 'ours' | 'baseline',
+	kind: 'ours' | 'baseline' | 'scaled',
 	plan: ReturnType<typeof planProcesses>,
 	sizes: Record<string, number>
 ): Promise<TargetResult> {
@@ -1003,10 +1012,14 @@ async function main() {
 	const sizes: Record<string, number> = {};
 	const oursRuns: TargetResult[] = [];
 	const baseRuns: TargetResult[] = [];
+	const scaledRuns: TargetResult[] = [];
 	for (let k = 0; k < opts.repeat; k++) {
 		if (opts.repeat > 1) log(`repeat ${k + 1}/${opts.repeat}`);
-		if (opts.only !== 'baseline') oursRuns.push(await runTarget('ours', plan, sizes));
-		if (opts.only !== 'ours') {
+		if (opts.only !== 'baseline' && opts.only !== 'scaled')
+			oursRuns.push(await runTarget('ours', plan, sizes));
+		if (opts.processes && opts.only !== 'ours')
+			scaledRuns.push(await runTarget('scaled', plan, sizes));
+		if (opts.only !== 'ours' && !opts.processes) {
 			// Without a (complete) Quorum run first, pad the baseline to typical Quorum view sizes.
 			sizes.open ??= 1400;
 			sizes.revealed ??= 2600;
@@ -1017,6 +1030,7 @@ async function main() {
 	}
 	const ours = combine(oursRuns);
 	const base = combine(baseRuns);
+	const scaled = combine(scaledRuns);
 	const ratio = ours && base ? ratios(ours, base) : {};
 	const checks = ours && base ? targets(ours, ratio) : [];
 
@@ -1045,6 +1059,7 @@ async function main() {
 			},
 			ours: pick(ours),
 			baseline: pick(base),
+			...(opts.processes ? { processes: opts.processes, scaled: pick(scaled) } : {}),
 			ratio,
 			targets: checks
 		});
@@ -1057,10 +1072,12 @@ async function main() {
 				(opts.repeat > 1 ? `, median of ${opts.repeat} runs each` : '') +
 				'\n'
 		);
-		console.log(table(ours, base, ratio));
+		if (!opts.processes) console.log(table(ours, base, ratio));
+		if (scaled) console.log(scaledReport(ours, scaled, opts));
 		for (const [name, t] of [
 			['ours', ours],
-			['baseline', base]
+			['baseline', base],
+			['scaled', scaled]
 		] as const) {
 			if (!t) continue;
 			console.log(`\n${name}, per round:`);
