@@ -20,7 +20,7 @@ import { createClient, type RedisClientType } from 'redis';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Server, ServerOptions } from 'socket.io';
 import { errorAck } from '../protocol';
-import type { LeaseStore, Repository } from './repository';
+import { FencedError, type LeaseStore, type Repository } from './repository';
 import { NotOwnerError, type HubLeases, type RoomHub } from './room-hub';
 import type { OpArgs, OpName, OpResult, Ops, RoomRouter } from './room-ops';
 import { log } from './log';
@@ -149,7 +149,8 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterHook
 		try {
 			reply = { id: req.id, result: await local(req.op, req.args as never) };
 		} catch (e) {
-			if (e instanceof NotOwnerError) reply = { id: req.id, moved: true };
+			if (e instanceof NotOwnerError || e instanceof FencedError)
+				reply = { id: req.id, moved: true };
 			else {
 				log.error({ op: req.op, err: e }, 'forwarded operation failed');
 				reply = { id: req.id, result: errorAck('internal') };
@@ -217,7 +218,9 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterHook
 						try {
 							return await local(op, args);
 						} catch (e) {
-							if (!(e instanceof NotOwnerError)) throw e;
+							// Another process runs the room (or took it while this one was frozen: the
+							// write was refused whole, so nothing happened and it can go there instead).
+							if (!(e instanceof NotOwnerError) && !(e instanceof FencedError)) throw e;
 							owners.delete(code);
 							if (!pub) break;
 							continue;

@@ -25,7 +25,14 @@ import {
 	type MyView
 } from '../room/view';
 import type { ClientToServerEvents, ServerToClientEvents } from '../protocol';
-import { done, type Maybe, type Repository, type StoredSession, type Write } from './repository';
+import {
+	done,
+	FencedError,
+	type Maybe,
+	type Repository,
+	type StoredSession,
+	type Write
+} from './repository';
 import { log } from './log';
 import { ownEntry } from '../room/own';
 
@@ -397,7 +404,7 @@ export class RoomHub {
 					)
 				: this.repo.commit(code, writes, room.epoch);
 		} catch (e) {
-			this.fail(code, room);
+			this.fail(code, room, e);
 			throw e;
 		}
 		if (!(r instanceof Promise)) return;
@@ -426,14 +433,16 @@ export class RoomHub {
 			},
 			(e: unknown) => {
 				room.inflight = false;
-				this.fail(code, room);
+				this.fail(code, room, e);
 				throw e;
 			}
 		);
 	}
 
 	/** A write failed: nothing stepped on this room may be stored; it is loaded again on next use. */
-	private fail(code: string, room: LiveRoom) {
+	private fail(code: string, room: LiveRoom, e?: unknown) {
+		if (e instanceof FencedError)
+			log.warn({ code, epoch: room.epoch }, 'write fenced: another process runs this room now');
 		room.failed = true;
 		const waiting = room.next;
 		room.next = null;
@@ -498,7 +507,7 @@ export class RoomHub {
 			queue.forEach((q, i) => q.resolve(results[i] ?? { ok: false, error: 'bad_phase' }));
 		const failed = (e: unknown) => {
 			log.error({ code, err: e }, 'batch failed');
-			const error = e instanceof NotOwnerError ? 'moved' : 'internal';
+			const error = e instanceof NotOwnerError || e instanceof FencedError ? 'moved' : 'internal';
 			for (const q of queue) q.resolve({ ok: false, error });
 		};
 		try {

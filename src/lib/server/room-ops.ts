@@ -25,7 +25,7 @@ import {
 } from '../room/view';
 import type { Repository, Write } from './repository';
 import { checkMatches, currentCheck } from './join-check';
-import { RoomHub, type LiveRoom, type Outcome } from './room-hub';
+import { NotOwnerError, RoomHub, type LiveRoom, type Outcome } from './room-hub';
 import { sameSecret } from './tokens';
 import { log } from './log';
 
@@ -108,6 +108,12 @@ const removedBy = (effects: Effect[]) =>
 
 const refusal = (o: Outcome): OpReply<never> | null => (o.ok ? null : errorAck(o.error));
 
+/** A queued command's outcome; the room moved to another process meanwhile: ask it there. */
+function here(code: string, o: Outcome): Outcome {
+	if (!o.ok && o.error === 'moved') throw new NotOwnerError(code);
+	return o;
+}
+
 export function roomOps(hub: RoomHub, repo: Repository, options: { maxParticipants: number }): Ops {
 	const room = async (code: string): Promise<LiveRoom | null> => hub.room(code);
 
@@ -131,7 +137,10 @@ export function roomOps(hub: RoomHub, repo: Repository, options: { maxParticipan
 					resumeHash: a.resumeHash,
 					reviewHash: a.reviewHash
 				};
-				outcome = await hub.submit(a.code, { type: 'connect', participantId }, () => [resume]);
+				outcome = here(
+					a.code,
+					await hub.submit(a.code, { type: 'connect', participantId }, () => [resume])
+				);
 				if (!outcome.ok && outcome.error === 'room_ended') outcome = { ok: true, effects: [] };
 			} else {
 				if (a.alreadyStudent) return errorAck('already_joined');
@@ -153,23 +162,26 @@ export function roomOps(hub: RoomHub, repo: Repository, options: { maxParticipan
 				if (before.length && isHomework(live.state.core)) return errorAck('device_joined');
 				const id = a.participantId ?? '';
 				participantId = id;
-				outcome = await hub.submit(
+				outcome = here(
 					a.code,
-					{ type: 'join', participantId: id, nickname: name.nickname },
-					(state) => {
-						const joined = state.participants[id];
-						if (!joined) return [];
-						return [
-							{
-								type: 'joined',
-								participant: joined,
-								tokenHash: a.tokenHash ?? '',
-								reviewHash: a.reviewHash,
-								resumeHash: a.resumeHash,
-								deviceHash
-							}
-						];
-					}
+					await hub.submit(
+						a.code,
+						{ type: 'join', participantId: id, nickname: name.nickname },
+						(state) => {
+							const joined = state.participants[id];
+							if (!joined) return [];
+							return [
+								{
+									type: 'joined',
+									participant: joined,
+									tokenHash: a.tokenHash ?? '',
+									reviewHash: a.reviewHash,
+									resumeHash: a.resumeHash,
+									deviceHash
+								}
+							];
+						}
+					)
 				);
 			}
 			const refused = refusal(outcome);
@@ -279,7 +291,10 @@ export function roomOps(hub: RoomHub, repo: Repository, options: { maxParticipan
 		async away(a) {
 			// Queued like joins, so a storm of dropped connections is written in a few transactions.
 			if (!(await room(a.code))) return errorAck('no_room');
-			const r = await hub.submit(a.code, { type: 'disconnect', participantId: a.participantId });
+			const r = here(
+				a.code,
+				await hub.submit(a.code, { type: 'disconnect', participantId: a.participantId })
+			);
 			if (!r.ok && r.error !== 'bad_phase') log.warn({ code: a.code, error: r.error }, 'away');
 			return { ok: true, data: null };
 		},
