@@ -31,7 +31,14 @@ import {
 import { groupCommit } from './group-commit';
 import { migrate } from './migrations';
 
-export type PostgresRepository = Repository & LeaseStore & { readonly kind: 'postgres' };
+/** `Repository` with every method returning a promise, as this one does. */
+type Async<T> = {
+	[K in keyof T]: T[K] extends (...args: infer A) => infer R
+		? (...args: A) => Promise<Awaited<R>>
+		: T[K];
+};
+
+export type PostgresRepository = Async<Repository> & LeaseStore & { readonly kind: 'postgres' };
 
 export interface PostgresOptions {
 	/** Connections in the pool (default 10). */
