@@ -224,7 +224,9 @@ export async function openPostgres(
 			case 'answer':
 				return writeAnswers(c, code, [w.answer]);
 			case 'participants': {
-				const ps = w.participants;
+				// One row per student (an UPDATE … FROM applies one match per row): the last wins, as
+				// SQLite's updates one by one would leave it.
+				const ps = [...new Map(w.participants.map((p) => [p.id, p])).values()];
 				if (!ps.length) return;
 				return c.query(
 					`UPDATE participants p SET extra_time = u.extra_time, removed = u.removed, score = u.score,
