@@ -137,7 +137,13 @@ describe.each(stores)('the repository over $name', ({ skip, open: openStore }) =
 				deviceHash: null
 			},
 			// Written after the join in the same batch: the order of the list holds.
-			{ type: 'participants', participants: [{ ...newcomer, progress: 2 }] },
+			{
+				type: 'participants',
+				participants: [
+					{ ...newcomer, progress: 1 },
+					{ ...newcomer, progress: 2 }
+				]
+			},
 			{ type: 'answer', answer: answer('kim', 0, 700) },
 			{ type: 'answer', answer: answer('kim', 1, 800) },
 			{ type: 'upvote', responseId: 'rx', voterId: 'kim' },

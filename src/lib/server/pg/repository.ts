@@ -31,7 +31,14 @@ import {
 import { groupCommit } from './group-commit';
 import { migrate } from './migrations';
 
-export type PostgresRepository = Repository & LeaseStore & { readonly kind: 'postgres' };
+/** `Repository` with every method returning a promise, as this one does. */
+type Async<T> = {
+	[K in keyof T]: T[K] extends (...args: infer A) => infer R
+		? (...args: A) => Promise<Awaited<R>>
+		: T[K];
+};
+
+export type PostgresRepository = Async<Repository> & LeaseStore & { readonly kind: 'postgres' };
 
 export interface PostgresOptions {
 	/** Connections in the pool (default 10). */
@@ -217,7 +224,9 @@ export async function openPostgres(
 			case 'answer':
 				return writeAnswers(c, code, [w.answer]);
 			case 'participants': {
-				const ps = w.participants;
+				// One row per student (an UPDATE … FROM applies one match per row): the last wins, as
+				// SQLite's updates one by one would leave it.
+				const ps = [...new Map(w.participants.map((p) => [p.id, p])).values()];
 				if (!ps.length) return;
 				return c.query(
 					`UPDATE participants p SET extra_time = u.extra_time, removed = u.removed, score = u.score,
