@@ -71,7 +71,7 @@ describe.skipIf(missing)('four processes behind nginx', () => {
 		const acks = await Promise.all(
 			roomA.map((st, i) => st.answer(item, { type: 'single', choice: i % 4 }))
 		);
-		expect(acks.every((r) => r.ok)).toBe(true);
+		expect(acks.filter((r) => !r.ok)).toEqual([]);
 		// The last answer closes the question (everyone answered), once.
 		expect((await closed).answered).toBe(200);
 

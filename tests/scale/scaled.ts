@@ -115,6 +115,7 @@ export class Student {
 	private pending: { item: number; response: unknown; resolve: (a: Ack<unknown>) => void } | null =
 		null;
 	rejoins = 0;
+	rejoinErrors: string[] = [];
 
 	constructor(
 		url: string,
@@ -144,8 +145,16 @@ export class Student {
 	}
 
 	private async rejoin() {
-		const r = await call(this.socket, 'room:join', { code: this.code, token: this.token });
-		if (!r.ok) return;
+		let r = await call(this.socket, 'room:join', { code: this.code, token: this.token });
+		// As the page does: a room moving between processes is asked again, a second apart.
+		for (let i = 0; i < 10 && !r.ok && r.error === 'moved' && this.socket.connected; i++) {
+			await new Promise((later) => setTimeout(later, 1000));
+			r = await call(this.socket, 'room:join', { code: this.code, token: this.token });
+		}
+		if (!r.ok) {
+			this.rejoinErrors.push(r.error);
+			return;
+		}
 		this.rejoins += 1;
 		this.me = r.data.me;
 		this.views.push(r.data.view);
@@ -161,6 +170,8 @@ export class Student {
 		} as never);
 		const p = this.pending;
 		if (!p || p.item !== item) return;
+		// Reconnected, not yet rejoined: sent again by the rejoin.
+		if (!r.ok && r.error === 'not_joined') return;
 		if (r.ok || (resent && !r.ok && r.error === 'already_answered')) {
 			this.acked.add(item);
 			this.pending = null;

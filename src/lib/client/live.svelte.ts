@@ -95,7 +95,10 @@ export class StudentRoom {
 		this.socket = socket;
 		socket.on('connect', () => {
 			this.link = 'online';
-			if (this.hasToken) void this.resume();
+			if (this.hasToken) {
+				this.rejoining = true;
+				void this.resume().finally(() => (this.rejoining = false));
+			}
 		});
 		socket.on('disconnect', () => (this.link = 'offline'));
 		// Only this room's views, and nothing once the teacher has removed this student.
@@ -135,11 +138,21 @@ export class StudentRoom {
 		if (!this.socket || !token) return;
 		// A device that came in with a resume code keeps that code as its secret.
 		const secret = token.length < 20 ? { resume: token } : { token };
-		const r = await emit<Joined>(this.socket, 'room:join', {
+		const socket = this.socket;
+		let r = await emit<Joined>(socket, 'room:join', {
 			code: this.code,
 			...secret,
 			device: deviceId()
 		});
+		// The room is moving to another server (one went down): a few more tries, a second apart.
+		for (let i = 0; i < 10 && !r.ok && r.error === 'moved' && socket.connected; i++) {
+			await new Promise((later) => setTimeout(later, 1000));
+			r = await emit<Joined>(socket, 'room:join', {
+				code: this.code,
+				...secret,
+				device: deviceId()
+			});
+		}
 		if (r.ok) {
 			this.accept(r.data);
 			// An answer whose ack was lost with the connection goes again (counted once).
@@ -149,6 +162,8 @@ export class StudentRoom {
 			}
 			return;
 		}
+		// Not back in the room: an answer waiting for the rejoin is told why.
+		this.unacked?.done({ ack: r, resent: this.unacked.resent });
 		if (r.error === 'bad_token' || r.error === 'bad_resume' || r.error === 'removed')
 			localStorage.removeItem(TOKEN_KEY(this.code));
 		if (r.error === 'removed') this.removed = true;
@@ -199,6 +214,9 @@ export class StudentRoom {
 	 * the ack leaves it unanswered: it is sent again once the room is rejoined, and the server
 	 * counts it once (a repeat is `already_answered`, which then means "saved").
 	 */
+	/** Reconnected, and the rejoin with the token is on its way. */
+	private rejoining = false;
+
 	private unacked: {
 		item: number;
 		response: unknown;
@@ -235,7 +253,11 @@ export class StudentRoom {
 			code: this.code,
 			item: entry.item,
 			response: entry.response
-		}).then((ack) => entry.done({ ack, resent: entry.resent }));
+		}).then((ack) => {
+			// Reconnected and not yet back in the room: sent again once the rejoin is through.
+			if (!ack.ok && ack.error === 'not_joined' && this.rejoining) return;
+			entry.done({ ack, resent: entry.resent });
+		});
 	}
 
 	/** Homework: on to my next item. */

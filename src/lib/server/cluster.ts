@@ -229,8 +229,11 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterHook
 					const reply = await forward(owner, op, args);
 					if (reply && 'result' in reply) return reply.result as OpResult<K>;
 					owners.delete(code);
-					// Lost on the way (the owner died or froze): repeat only what is safe to repeat.
-					if (!reply && !REPEATABLE.has(op)) break;
+					// Lost on the way (the owner died or froze): repeat only what is safe to repeat
+					// (a rejoin with a token is; a new student's join is not).
+					const repeatable =
+						REPEATABLE.has(op) || (op === 'join' && (args as { by?: string }).by !== 'new');
+					if (!reply && !repeatable) break;
 					await pause(Math.min(1000, 100 * 2 ** attempt));
 				}
 				return errorAck('moved') as OpResult<K>;
