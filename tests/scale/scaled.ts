@@ -115,6 +115,8 @@ export class Student {
 	private pending: { item: number; response: unknown; resolve: (a: Ack<unknown>) => void } | null =
 		null;
 	rejoins = 0;
+	/** Answers refused for an outage ('moved', 'internal'): not acked, still pending. */
+	refusals = 0;
 	rejoinErrors: string[] = [];
 
 	constructor(
@@ -182,6 +184,7 @@ export class Student {
 		}
 		// 'moved' / 'internal' (a store or owner outage): left pending, sent again after a rejoin
 		// or by `retry`.
+		else this.refusals += 1;
 	}
 
 	/** Answers; resolves with the final ack (resent across reconnects as needed). */

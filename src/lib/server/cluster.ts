@@ -234,6 +234,8 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterHook
 					const repeatable =
 						REPEATABLE.has(op) || (op === 'join' && (args as { by?: string }).by !== 'new');
 					if (!reply && !repeatable) break;
+					// Perhaps done already: an answer found stored is then this one.
+					if (op === 'answer') args = { ...args, repeat: true };
 					await pause(Math.min(1000, 100 * 2 ** attempt));
 				}
 				return errorAck('moved') as OpResult<K>;

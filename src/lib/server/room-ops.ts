@@ -74,6 +74,11 @@ export interface Ops {
 		item: number;
 		response: AnyResponse;
 		responseId?: string;
+		/**
+		 * Sent again by the cluster after a reply was lost (`cluster.ts`): the same answer
+		 * already stored is this one, acknowledged as it was.
+		 */
+		repeat?: boolean;
 	}): Promise<OpReply<unknown>>;
 	advance(a: { code: string; participantId: string }): Promise<OpReply<MyView>>;
 	upvote(a: { code: string; participantId: string; responseId: string }): Promise<OpReply<null>>;
@@ -260,8 +265,16 @@ export function roomOps(hub: RoomHub, repo: Repository, options: { maxParticipan
 				response: a.response,
 				responseId: a.responseId
 			});
-			if (!r.ok) return errorAck(r.error);
 			const now = hub.cached(a.code) ?? live;
+			if (!r.ok) {
+				const stored = now.state.answers[a.item]?.[a.participantId];
+				const same =
+					a.repeat &&
+					r.error === 'already_answered' &&
+					stored !== undefined &&
+					JSON.stringify(stored.response) === JSON.stringify(a.response);
+				if (!same) return errorAck(r.error);
+			}
 			// Live, the reply carries only what answering changed: a small frame, quickly made.
 			const mine = isHomework(now.state.core)
 				? myView(now.state, a.participantId)
