@@ -179,6 +179,9 @@ export async function openPostgres(
 		max: options.poolSize ?? 10,
 		application_name: 'quorum',
 		connectionTimeoutMillis: 5000,
+		// A server that hangs (rather than drops the connection) fails a query here instead of
+		// holding the room's commits and their acks forever; nothing unstored is ever acked.
+		query_timeout: 10_000,
 		keepAlive: true,
 		types
 	});
