@@ -17,6 +17,7 @@ import { waitUntil } from '../support/processes';
 import {
 	epochOf,
 	ownerOf,
+	addressFor,
 	scaledMissing,
 	socketTo,
 	startScaled,
@@ -53,7 +54,10 @@ async function openRoom(timeLimit: number | 'none'): Promise<Room> {
 	host.on('connect', () => void call(host, 'host:attach', { code, hostToken }));
 	await new Promise<void>((r) => host.once('connect', () => r()));
 	expectOk(await call(host, 'host:attach', { code, hostToken }));
-	const students = Array.from({ length: N }, (_, i) => new Student(s.nginx.url, code, `S${i}`));
+	const students = Array.from(
+		{ length: N },
+		(_, i) => new Student(s.nginx.url, code, `S${i}`, addressFor(i))
+	);
 	await Promise.all(students.map((st) => st.join()));
 	const opened = nextEvent(host, 'host:updated', (v) => v.phase === 'open', 20_000);
 	expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));

@@ -13,6 +13,7 @@ import { TEACHER_PASSCODE } from '../support/cluster';
 import { createSessionOverHttp } from '../support/http-session';
 import { waitUntil } from '../support/processes';
 import {
+	addressFor,
 	scaledMissing,
 	socketTo,
 	startScaled,
@@ -41,7 +42,10 @@ async function openRoom() {
 	host.on('connect', () => void call(host, 'host:attach', { code, hostToken }));
 	await new Promise<void>((r) => host.once('connect', () => r()));
 	expectOk(await call(host, 'host:attach', { code, hostToken }));
-	const students = Array.from({ length: N }, (_, i) => new Student(s.nginx.url, code, `S${i}`));
+	const students = Array.from(
+		{ length: N },
+		(_, i) => new Student(s.nginx.url, code, `S${i}`, addressFor(i))
+	);
 	await Promise.all(students.map((st) => st.join()));
 	const opened = nextEvent(host, 'host:updated', (v) => v.phase === 'open', 20_000);
 	expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));

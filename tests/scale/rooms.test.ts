@@ -10,6 +10,7 @@ import { TEACHER_PASSCODE } from '../support/cluster';
 import { createSessionOverHttp } from '../support/http-session';
 import {
 	ownerOf,
+	addressFor,
 	scaledMissing,
 	socketTo,
 	startScaled,
@@ -45,8 +46,14 @@ describe.skipIf(missing)('four processes behind nginx', () => {
 		expect(attached.phase).toBe('lobby');
 		expectOk(await call(hostB, 'host:attach', { code: b.code, hostToken: b.hostToken }));
 
-		const roomA = Array.from({ length: 200 }, (_, i) => new Student(s.nginx.url, a.code, `A${i}`));
-		const roomB = Array.from({ length: 20 }, (_, i) => new Student(s.nginx.url, b.code, `B${i}`));
+		const roomA = Array.from(
+			{ length: 200 },
+			(_, i) => new Student(s.nginx.url, a.code, `A${i}`, addressFor(i))
+		);
+		const roomB = Array.from(
+			{ length: 20 },
+			(_, i) => new Student(s.nginx.url, b.code, `B${i}`, addressFor(200 + i))
+		);
 		const everyone = [...roomA, ...roomB];
 		for (let i = 0; i < everyone.length; i += 20)
 			await Promise.all(everyone.slice(i, i + 20).map((st) => st.join()));
@@ -113,5 +120,28 @@ describe.skipIf(missing)('four processes behind nginx', () => {
 		for (const st of everyone) st.close();
 		hostA.disconnect();
 		hostB.disconnect();
+	});
+
+	it('per-address limits are shared by every process: 130 new players from one address, 120 pass', async () => {
+		onTestFailed(() => console.error(s.logs()));
+		const { code } = await createSessionOverHttp(s.nginx.url, TEACHER_PASSCODE, {
+			timeLimit: 'none'
+		});
+		// One school address, its joins spread by nginx over four processes: each process alone
+		// would let 120 through (480 in all); counted in Redis, the address gets 120.
+		const sockets = Array.from({ length: 130 }, () => socketTo(s.nginx.url, false, '127.0.0.250'));
+		const replies = [];
+		for (let i = 0; i < sockets.length; i += 26)
+			replies.push(
+				...(await Promise.all(
+					sockets
+						.slice(i, i + 26)
+						.map((sock, j) => call(sock, 'room:join', { code, nickname: `L${i + j}` }))
+				))
+			);
+		const refused = replies.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.error));
+		expect(replies.filter((r) => r.ok).length).toBe(120);
+		expect(new Set(refused)).toEqual(new Set(['too_many_joins']));
+		for (const sock of sockets) sock.disconnect();
 	});
 });

@@ -36,6 +36,8 @@ export async function startScaled(n: number, env: Record<string, string> = {}): 
 	const procs = await startProcesses(n, {
 		QUORUM_DATABASE_URL: pgHandle.url,
 		QUORUM_REDIS_URL: redis.url,
+		// The address nginx saw (students come from several 127.0.0.x, like several classrooms).
+		QUORUM_TRUST_PROXY: '1',
 		...env
 	});
 	const nginx = await startNginx(procs.map((p) => p.port));
@@ -88,15 +90,19 @@ export async function storedAnswers(s: Scaled, code: string): Promise<Map<number
 }
 
 /** A socket through nginx as the scaled mode's browsers connect: websocket only. */
-export function socketTo(url: string, reconnect = true): Client {
+export function socketTo(url: string, reconnect = true, localAddress?: string): Client {
 	return connect(url, {
 		transports: ['websocket'],
 		reconnection: reconnect,
 		reconnectionDelay: 100,
 		reconnectionDelayMax: 500,
-		forceNew: true
-	});
+		forceNew: true,
+		localAddress
+	} as Parameters<typeof connect>[1]);
 }
+
+/** A loopback address of its own for every `per` students (the per-address limits hold). */
+export const addressFor = (i: number, per = 10) => `127.0.0.${2 + (Math.floor(i / per) % 250)}`;
 
 /**
  * A student as the page behaves: joins, rejoins with the token after any reconnect, keeps every
@@ -122,9 +128,10 @@ export class Student {
 	constructor(
 		url: string,
 		readonly code: string,
-		readonly nickname: string
+		readonly nickname: string,
+		address?: string
 	) {
-		this.socket = socketTo(url);
+		this.socket = socketTo(url, true, address);
 		this.socket.onAny((event: string, payload: unknown) => {
 			this.frames.push({ event, payload });
 			if (event === 'room:updated') this.views.push(payload as PublicView);

@@ -30,6 +30,8 @@ export interface ClusterHooks {
 	serverOptions: Partial<ServerOptions>;
 	/** Sockets in several processes (Redis): sends go through the adapter. */
 	distributed: boolean;
+	/** The Redis client, for limits shared by every process (`limits.ts`); null without Redis. */
+	redis: unknown;
 	leases: HubLeases;
 	router(ops: Ops, hub: RoomHub, io: Server): RoomRouter;
 	close(): Promise<void>;
@@ -256,6 +258,7 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterHook
 				}
 			: {},
 		distributed: pub !== null,
+		redis: pub,
 		leases,
 		router,
 		async close() {

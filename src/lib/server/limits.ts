@@ -7,7 +7,12 @@
  * classroom could send. Everything here is cheap to refuse: a refusal never reaches the room.
  */
 import type { IncomingMessage } from 'node:http';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import {
+	RateLimiterMemory,
+	RateLimiterRedis,
+	RateLimiterRes,
+	type RateLimiterAbstract
+} from 'rate-limiter-flexible';
 
 export interface Limit {
 	/** How many in each window of `duration` seconds. */
@@ -63,22 +68,41 @@ export type Verdict = { ok: true; delayMs: number } | { ok: false; retryAfter: n
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 export class Limits {
-	private connections: RateLimiterMemory;
-	private joins: RateLimiterMemory;
-	private wrong: RateLimiterMemory;
-	private host: RateLimiterMemory;
+	private connections: RateLimiterAbstract;
+	private joins: RateLimiterAbstract;
+	private wrong: RateLimiterAbstract;
+	private host: RateLimiterAbstract;
 
-	constructor(readonly config: LimitConfig = DEFAULT_LIMITS) {
-		const make = (l: Limit) =>
-			new RateLimiterMemory({
+	/**
+	 * `redis` (scaled mode): the counts are shared by every process, so four processes behind one
+	 * load balancer allow what one would. Should Redis fail, each process counts on its own
+	 * meanwhile (the insurance limiter) rather than refuse or wait.
+	 */
+	constructor(
+		readonly config: LimitConfig = DEFAULT_LIMITS,
+		redis?: unknown
+	) {
+		const make = (name: string, l: Limit): RateLimiterAbstract => {
+			const options = {
 				points: l.points,
 				duration: l.duration,
 				blockDuration: l.blockDuration ?? 0
+			};
+			const memory = new RateLimiterMemory(options);
+			if (!redis) return memory;
+			return new RateLimiterRedis({
+				...options,
+				storeClient: redis,
+				useRedisPackage: true,
+				rejectIfRedisNotReady: true,
+				keyPrefix: `quorum:limit:${name}`,
+				insuranceLimiter: memory
 			});
-		this.connections = make(config.connections);
-		this.joins = make(config.joins);
-		this.wrong = make(config.wrongCodes);
-		this.host = make(config.hostCommands);
+		};
+		this.connections = make('connections', config.connections);
+		this.joins = make('joins', config.joins);
+		this.wrong = make('wrong', config.wrongCodes);
+		this.host = make('host', config.hostCommands);
 	}
 
 	connection(address: string): Promise<Verdict> {
@@ -111,7 +135,7 @@ export class Limits {
 }
 
 async function take(
-	limiter: RateLimiterMemory,
+	limiter: RateLimiterAbstract,
 	key: string
 ): Promise<{ ok: true; delayMs: number; used: number } | { ok: false; retryAfter: number }> {
 	try {

@@ -110,7 +110,7 @@ export function attachRealtime(
 		cluster?: ClusterHooks;
 	} = {}
 ): Realtime {
-	const limits = new Limits(options.limits);
+	const limits = new Limits(options.limits, options.cluster?.redis ?? undefined);
 	const io = new Server<
 		ClientToServerEvents,
 		ServerToClientEvents,
