@@ -309,7 +309,8 @@ export function scaledReport(
 	return [
 		`\nscaled mode: ${label}`,
 		main,
-		`\nper process (students: descriptors opened while they joined):`,
+		`\nper process (students: descriptors opened while they joined; RSS from /proc, without a GC:` +
+			` below a few thousand students per process V8's heap slack dominates it):`,
 		procs,
 		`\n  ${ok ? 'PASS' : 'FAIL'}  no lost or duplicated answer (scaled): lost ${scaled.lost}, duplicated ${scaled.duplicated}` +
 			(scaled.aborted ? `, aborted: ${scaled.aborted}` : '')
