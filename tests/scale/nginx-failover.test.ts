@@ -8,7 +8,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { until } from '../integration/harness';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { processLogs, startProcesses, stopProcesses, type ProcessHandle } from '../support/cluster';
 import { startNginx, type NginxHandle } from '../support/nginx';
 
@@ -39,19 +39,32 @@ function socket(): Socket {
 	return s;
 }
 
-/** Established TCP connections to a process's port (nginx's side of each proxied socket). */
-function connectionsTo(port: number): number {
-	const hex = port.toString(16).toUpperCase().padStart(4, '0');
+/**
+ * Established TCP connections the process accepted on its port (nginx's side of each proxied
+ * socket): rows of /proc/net/tcp with that local port whose socket the process holds (a client
+ * elsewhere may get the same number as its ephemeral port while the process is down).
+ */
+function connectionsTo(p: ProcessHandle): number {
+	const hex = `:${p.port.toString(16).toUpperCase().padStart(4, '0')}`;
+	const held = new Set<string>();
+	for (const fd of readdirSync(`/proc/${p.pid}/fd`)) {
+		try {
+			const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${p.pid}/fd/${fd}`));
+			if (m) held.add(m[1]!);
+		} catch {
+			// closed meanwhile
+		}
+	}
 	let n = 0;
 	for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
 		for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
-			const [, local, , state] = line.trim().split(/\s+/);
-			if (state === '01' && local?.endsWith(`:${hex}`)) n += 1;
+			const cols = line.trim().split(/\s+/);
+			if (cols[3] === '01' && cols[1]?.endsWith(hex) && held.has(cols[9] ?? '')) n += 1;
 		}
 	}
 	return n;
 }
-const fds = (p: ProcessHandle) => connectionsTo(p.port);
+const fds = connectionsTo;
 
 describe('two processes behind the shipped nginx config', () => {
 	it('spreads websockets, survives kill -9 of one, and takes it back once restarted', async () => {
@@ -89,6 +102,8 @@ describe('two processes behind the shipped nginx config', () => {
 		// fail_timeout (upstream.conf: 3, 5 s), then tries it again, and counts it healthy once a
 		// request to it completes: a page load or /healthz does, a websocket only when it closes.
 		await a.start();
+		// The harness's own readiness check is not a client: wait until its connection is gone.
+		await until('the readiness connection closed', () => fds(a) === 0, 10_000);
 		// Requests until one reached it (the connection nginx then keeps alive to it shows).
 		const deadline = Date.now() + 30_000;
 		while (fds(a) === 0) {
