@@ -8,8 +8,18 @@
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startApp } from '../../src/lib/server/app';
+import * as appModule from '../../src/lib/server/app';
+import type { App, StartOptions } from '../../src/lib/server/app';
 import { NO_LIMITS } from '../../src/lib/server/limits';
+
+/**
+ * The entry the production server uses: `startServer` (the store and cluster the environment
+ * asks for) where the scaled mode has it, else `startApp` (the embedded mode alone).
+ */
+const start =
+	(appModule as { startServer?: (s: typeof server, o: StartOptions) => Promise<App> })
+		.startServer ??
+	((s: typeof server, o: StartOptions) => Promise.resolve(appModule.startApp(s, o)));
 
 process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
 const { handler } = (await import(pathToFileURL(resolve('build/handler.js')).href)) as {
@@ -19,7 +29,7 @@ const server = createServer((req, res) => {
 	req.headers['x-forwarded-proto'] ??= 'http';
 	handler(req, res);
 });
-const app = startApp(server, { limits: NO_LIMITS });
+const app = await start(server, { limits: NO_LIMITS });
 server.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '127.0.0.1');
 
 function shutdown() {

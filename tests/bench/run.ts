@@ -129,6 +129,9 @@ const opts = {
 	out: option('--out')
 };
 
+// A room holds 5,000 students unless told otherwise (realtime.ts); the servers inherit this.
+process.env.QUORUM_MAX_PARTICIPANTS ??= String(Math.max(5000, opts.students + 100));
+
 /** Progress goes to stderr so that `--json` leaves exactly one JSON object on stdout. */
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
 

@@ -41,10 +41,16 @@ interface PostgresHandle {
 	stop(): Promise<void>;
 }
 
-/** `tests/support/postgres.ts` (the PostgreSQL engineer's harness), loaded only when needed. */
+/**
+ * `tests/support/postgres.ts` (the PostgreSQL harness: `initdb` into a temp folder, its own
+ * port), loaded only when needed; it answers null where PostgreSQL is not installed.
+ */
 async function startPostgres(): Promise<PostgresHandle> {
 	const file = '../support/postgres';
-	let mod: { startPostgres?: () => Promise<PostgresHandle> };
+	let mod: {
+		startPostgres?: () => Promise<PostgresHandle | null>;
+		postgresMissing?: () => string | null;
+	};
 	try {
 		mod = (await import(/* @vite-ignore */ file)) as typeof mod;
 	} catch (e) {
@@ -54,7 +60,13 @@ async function startPostgres(): Promise<PostgresHandle> {
 		);
 	}
 	if (!mod.startPostgres) throw new Error('tests/support/postgres.ts has no startPostgres()');
-	return mod.startPostgres();
+	const pg = await mod.startPostgres();
+	if (!pg)
+		throw new Error(
+			`no PostgreSQL here: ${mod.postgresMissing?.() ?? 'initdb not found'}. ` +
+				'Without it: --processes 1 --embedded.'
+		);
+	return pg;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -297,7 +309,8 @@ export function scaledReport(
 	return [
 		`\nscaled mode: ${label}`,
 		main,
-		`\nper process (students: descriptors opened while they joined):`,
+		`\nper process (students: descriptors opened while they joined; RSS from /proc, without a GC:` +
+			` below a few thousand students per process V8's heap slack dominates it):`,
 		procs,
 		`\n  ${ok ? 'PASS' : 'FAIL'}  no lost or duplicated answer (scaled): lost ${scaled.lost}, duplicated ${scaled.duplicated}` +
 			(scaled.aborted ? `, aborted: ${scaled.aborted}` : '')

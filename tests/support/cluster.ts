@@ -10,6 +10,7 @@
  * `start()` after `stop()` or `kill()` starts it again on the same port and folder.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -41,13 +42,31 @@ export interface ProcessOptions {
 	nodeArgs?: string[];
 }
 
-async function healthy(url: string): Promise<boolean> {
-	try {
-		const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
-		return r.status === 200 && ((await r.json()) as { ok?: unknown }).ok === true;
-	} catch {
-		return false;
-	}
+/**
+ * GET /healthz on its own connection, closed after the reply: a pooled keep-alive connection
+ * from the test process would look like a client of the process to tests that count them.
+ */
+export function healthy(url: string): Promise<boolean> {
+	return new Promise((resolve) => {
+		const req = get(
+			`${url}/healthz`,
+			{ agent: false, headers: { connection: 'close' }, timeout: 2000 },
+			(res) => {
+				let body = '';
+				res.setEncoding('utf8');
+				res.on('data', (d: string) => (body += d));
+				res.on('end', () => {
+					try {
+						resolve(res.statusCode === 200 && (JSON.parse(body) as { ok?: unknown }).ok === true);
+					} catch {
+						resolve(false);
+					}
+				});
+			}
+		);
+		req.on('timeout', () => req.destroy());
+		req.on('error', () => resolve(false));
+	});
 }
 
 async function startOne(
