@@ -38,6 +38,11 @@ describe.skipIf(missing)('four processes behind nginx', () => {
 		onTestFailed(() => console.error(s.logs()));
 		const a = await createSessionOverHttp(s.nginx.url, TEACHER_PASSCODE, { timeLimit: 'none' });
 		const b = await createSessionOverHttp(s.nginx.url, TEACHER_PASSCODE, { timeLimit: 'none' });
+		// A mistyped code is told so (and counted), whichever process the socket reached.
+		const stray = socketTo(s.nginx.url, false, addressFor(240));
+		const wrongCode = await call(stray, 'room:join', { code: 'ZZZZZZ', nickname: 'Stray' });
+		expect(wrongCode).toMatchObject({ ok: false, error: 'no_room' });
+		stray.disconnect();
 		const hostA = socketTo(s.nginx.url);
 		const hostB = socketTo(s.nginx.url);
 		const attached = expectOk(

@@ -42,6 +42,8 @@ export async function startScaled(n: number, env: Record<string, string> = {}): 
 	});
 	const nginx = await startNginx(procs.map((p) => p.port));
 	const db = new pg.Pool({ connectionString: pgHandle.url, max: 2 });
+	// The outage test stops PostgreSQL under the pool: an idle connection breaks, and is replaced.
+	db.on('error', () => {});
 	return {
 		pg: pgHandle,
 		redis,

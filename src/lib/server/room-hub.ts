@@ -198,6 +198,8 @@ export class RoomHub {
 		}
 		const leases = this.leases;
 		const load = (async () => {
+			// No such session: nothing to lease (a mistyped code is `no_room`, not an error).
+			if (leases && !(await this.repo.codeExists(code))) return null;
 			const epoch = leases ? await leases.take(code) : undefined;
 			if (epoch === null) throw new NotOwnerError(code);
 			try {
