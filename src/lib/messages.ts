@@ -5,6 +5,8 @@
  */
 /** Characters (code points) in a nickname; `nickname.ts` refuses more with `nickname_long`. */
 export const MAX_NICKNAME = 24;
+/** Said by the page before sending (the student page needs only this sentence of the map). */
+export const NICKNAME_LONG = `That nickname is too long: use at most ${MAX_NICKNAME} characters.`;
 
 /** Human sentences for every error a client may receive. */
 export const ERROR_MESSAGES: Record<string, string> = {
@@ -15,7 +17,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
 	nickname_taken: 'Someone in this session already uses that nickname. Try another.',
 	nickname_blocked: 'Please choose a different nickname.',
 	nickname_empty: 'Type a nickname with letters or digits you can see.',
-	nickname_long: 'That nickname is too long: use at most 24 characters.',
+	nickname_long: NICKNAME_LONG,
 	join_check:
 		'Type the 4-digit check shown on the board under the session code (it changes every few seconds).',
 	device_joined:
@@ -47,6 +49,6 @@ export const ERROR_MESSAGES: Record<string, string> = {
 	too_many_joins: 'Too many players joined from your network just now.',
 	bad_request: 'That request was not understood. Please reload the page.',
 	unknown_event: 'That request was not understood. Please reload the page.',
-	moved: 'The room is moving to another server. Please try again in a moment.',
+	moved: 'The room is moving to another server; try again in a moment.',
 	internal: 'Something went wrong on the server. Please try again.'
 };

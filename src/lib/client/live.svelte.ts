@@ -12,7 +12,7 @@ import type {
 	Joined,
 	ServerToClientEvents
 } from '$lib/protocol';
-import { ERROR_MESSAGES, MAX_NICKNAME } from '$lib/messages';
+import { MAX_NICKNAME, NICKNAME_LONG } from '$lib/messages';
 import type { HostView, MyAnswer, MyView, PublicView, RosterRow, ScreenView } from '$lib/room/view';
 import { markAnswered, mergeRoster } from './roster';
 
@@ -95,10 +95,7 @@ export class StudentRoom {
 		this.socket = socket;
 		socket.on('connect', () => {
 			this.link = 'online';
-			if (this.hasToken) {
-				this.rejoining = true;
-				void this.resume().finally(() => (this.rejoining = false));
-			}
+			if (this.hasToken) void this.resume();
 		});
 		socket.on('disconnect', () => (this.link = 'offline'));
 		// Only this room's views, and nothing once the teacher has removed this student.
@@ -138,21 +135,14 @@ export class StudentRoom {
 		if (!this.socket || !token) return;
 		// A device that came in with a resume code keeps that code as its secret.
 		const secret = token.length < 20 ? { resume: token } : { token };
-		const socket = this.socket;
-		let r = await emit<Joined>(socket, 'room:join', {
+		// (A room moving to another server is asked again by the server until it has moved.)
+		this.rejoining = true;
+		const r = await emit<Joined>(this.socket, 'room:join', {
 			code: this.code,
 			...secret,
 			device: deviceId()
 		});
-		// The room is moving to another server (one went down): a few more tries, a second apart.
-		for (let i = 0; i < 10 && !r.ok && r.error === 'moved' && socket.connected; i++) {
-			await new Promise((later) => setTimeout(later, 1000));
-			r = await emit<Joined>(socket, 'room:join', {
-				code: this.code,
-				...secret,
-				device: deviceId()
-			});
-		}
+		this.rejoining = false;
 		if (r.ok) {
 			this.accept(r.data);
 			// An answer whose ack was lost with the connection goes again (counted once).
@@ -163,7 +153,7 @@ export class StudentRoom {
 			return;
 		}
 		// Not back in the room: an answer waiting for the rejoin is told why.
-		this.unacked?.done({ ack: r, resent: this.unacked.resent });
+		this.unacked?.done(r);
 		if (r.error === 'bad_token' || r.error === 'bad_resume' || r.error === 'removed')
 			localStorage.removeItem(TOKEN_KEY(this.code));
 		if (r.error === 'removed') this.removed = true;
@@ -190,7 +180,7 @@ export class StudentRoom {
 		if (!this.socket) return false;
 		// Said here, so a pasted essay never travels (the server says the same of 25 characters).
 		if ([...nickname].length > MAX_NICKNAME) {
-			this.error = ERROR_MESSAGES.nickname_long ?? null;
+			this.error = NICKNAME_LONG;
 			return false;
 		}
 		const r = await emit<Joined>(this.socket, 'room:join', {
@@ -209,30 +199,28 @@ export class StudentRoom {
 		return true;
 	}
 
+	/** Reconnected, and the rejoin with the token is on its way. */
+	private rejoining = false;
+
 	/**
 	 * The answer sent and not yet acknowledged. A connection (or a server process) lost before
 	 * the ack leaves it unanswered: it is sent again once the room is rejoined, and the server
 	 * counts it once (a repeat is `already_answered`, which then means "saved").
 	 */
-	/** Reconnected, and the rejoin with the token is on its way. */
-	private rejoining = false;
-
 	private unacked: {
 		item: number;
 		response: unknown;
-		resent: boolean;
-		done: (r: { ack: Ack<MyAnswer | MyView>; resent: boolean }) => void;
+		resent?: boolean;
+		done: (ack: Ack<MyAnswer | MyView>) => void;
 	} | null = null;
 
 	/** Resolves with null when saved, or the human reason it was not. */
 	async answer(item: number, response: unknown): Promise<string | null> {
 		if (!this.socket?.connected)
 			return 'You are offline. Your answer was not sent; try again when reconnected.';
-		const { ack: r, resent } = await new Promise<{
-			ack: Ack<MyAnswer | MyView>;
-			resent: boolean;
-		}>((done) => {
-			this.unacked = { item, response, resent: false, done };
+		let entry!: NonNullable<typeof this.unacked>;
+		const r = await new Promise<Ack<MyAnswer | MyView>>((done) => {
+			this.unacked = entry = { item, response, done };
 			this.sendAnswer();
 		});
 		this.unacked = null;
@@ -242,8 +230,7 @@ export class StudentRoom {
 			return null;
 		}
 		// Sent again after a lost ack, and the first one had arrived: it is saved.
-		if (resent && r.error === 'already_answered') return null;
-		return r.message;
+		return entry.resent && r.error === 'already_answered' ? null : r.message;
 	}
 
 	private sendAnswer() {
@@ -255,8 +242,7 @@ export class StudentRoom {
 			response: entry.response
 		}).then((ack) => {
 			// Reconnected and not yet back in the room: sent again once the rejoin is through.
-			if (!ack.ok && ack.error === 'not_joined' && this.rejoining) return;
-			entry.done({ ack, resent: entry.resent });
+			if (ack.ok || ack.error !== 'not_joined' || !this.rejoining) entry.done(ack);
 		});
 	}
 
