@@ -50,5 +50,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
 	bad_request: 'That request was not understood. Please reload the page.',
 	unknown_event: 'That request was not understood. Please reload the page.',
 	moved: 'The room is moving to another server; try again in a moment.',
+	uncertain:
+		'The server went away before saying whether that was done. Check the screen before trying again.',
 	internal: 'Something went wrong on the server. Please try again.'
 };

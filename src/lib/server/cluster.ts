@@ -101,10 +101,11 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterHook
 		const held = hub.held();
 		if (!held.length) return;
 		const kept = new Set(await repo.renewLeases(me, held, ttlMs));
-		for (const { code } of held)
+		for (const { code, epoch } of held)
 			if (!kept.has(code)) {
 				log.warn({ code, process: me }, 'lease lost: another process runs this room now');
-				hub.drop(code);
+				// Only the room held at that epoch (it may have been loaded again since).
+				hub.drop(code, epoch);
 			}
 	}
 
@@ -158,7 +159,8 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterHook
 				reply = { id: req.id, result: errorAck('internal') };
 			}
 		}
-		await pub?.publish(`${channel(req.from)}:reply`, JSON.stringify(reply));
+		// Redis gone (or this process closing): the caller times out and decides.
+		await pub?.publish(`${channel(req.from)}:reply`, JSON.stringify(reply)).catch(() => {});
 	}
 
 	function onReply(message: string) {
@@ -202,6 +204,7 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterHook
 	}
 
 	const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+	let closing = false;
 
 	function router(o: Ops, h: RoomHub): RoomRouter {
 		ops = o;
@@ -214,6 +217,7 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterHook
 				// Long enough for a dead owner's lease to run out and another process to take over.
 				const until = Date.now() + ttlMs + rpcTimeoutMs + 2000;
 				for (let attempt = 0; ; attempt++) {
+					if (closing) return errorAck('internal') as OpResult<K>;
 					if (attempt > 0 && Date.now() > until) break;
 					const owner = h.cached(code) ? me : await ownerOf(code);
 					if (owner === null || owner === me || !pub) {
@@ -235,7 +239,8 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterHook
 					// (a rejoin with a token is; a new student's join is not).
 					const repeatable =
 						REPEATABLE.has(op) || (op === 'join' && (args as { by?: string }).by !== 'new');
-					if (!reply && !repeatable) break;
+					// Not safe to repeat, and perhaps done: say so rather than invite a second one.
+					if (!reply && !repeatable) return errorAck('uncertain') as OpResult<K>;
 					// Perhaps done already: an answer found stored is then this one.
 					if (op === 'answer') args = { ...args, repeat: true };
 					await pause(Math.min(1000, 100 * 2 ** attempt));
@@ -262,6 +267,7 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterHook
 		leases,
 		router,
 		async close() {
+			closing = true;
 			for (const t of timers) clearInterval(t);
 			for (const resolve of waiting.values()) resolve({ id: '', moved: true });
 			await Promise.allSettled([sub?.quit(), pub?.quit()]);

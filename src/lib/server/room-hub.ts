@@ -28,6 +28,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../protocol';
 import {
 	done,
 	FencedError,
+	now,
 	type Maybe,
 	type Repository,
 	type StoredSession,
@@ -75,14 +76,13 @@ export interface LiveRoom {
 	/** Scaled mode: the lease epoch this process holds the room at; every write carries it. */
 	epoch?: number;
 	/**
-	 * A commit on its way (PostgreSQL), and the writes waiting for it: they go together in the
-	 * next one, in order (a group commit per room). SQLite commits at once and never sets these.
+	 * PostgreSQL: a commit is on its way. Nothing is stepped meanwhile: what arrives waits in
+	 * `tasks` and goes in the next commit together (a group commit per room), so the room in
+	 * memory is never ahead of what is stored by more than the batch in flight, and nothing
+	 * stepped in that batch is sent or read before it is committed. SQLite never sets these.
 	 */
 	inflight: boolean;
-	next: {
-		writes: Write[];
-		waiters: { resolve: () => void; reject: (e: unknown) => void }[];
-	} | null;
+	tasks: Task[];
 	/** A write failed: the room is leaving memory, and nothing stepped on it may be stored. */
 	failed: boolean;
 }
@@ -137,6 +137,16 @@ export interface Spread {
 }
 const SPREAD: Spread = { above: 200, slice: 64 };
 
+/** Work for a room whose store answers later (PostgreSQL): see `LiveRoom.tasks` and `pump`. */
+type Task =
+	| {
+			kind: 'step';
+			list: { cmd: Command; persistExtra?: PersistExtra }[];
+			resolve: (r: Outcome[]) => void;
+			reject: (e: unknown) => void;
+	  }
+	| { kind: 'read'; run: () => void };
+
 /** Scaled mode: students' own views per message between processes (see `meEverywhere`). */
 const ME_BATCH = 500;
 export const ME_BATCH_EVENT = 'quorum:me';
@@ -158,6 +168,8 @@ export class RoomHub {
 	 * local question; sends go through the adapter to every process, never in local slices.
 	 */
 	readonly distributed: boolean;
+	/** SQLite: every write is done when the call returns; nothing here ever waits. */
+	private readonly sync: boolean;
 
 	constructor(
 		private io: IO,
@@ -168,6 +180,7 @@ export class RoomHub {
 		distributed = false
 	) {
 		this.distributed = distributed;
+		this.sync = repo.kind === 'sqlite';
 		// Batches of students' own views from the process that runs their room.
 		if (this.distributed)
 			(io.on as (e: string, h: (code: string, batch: [string, MyView][]) => void) => void)(
@@ -241,7 +254,7 @@ export class RoomHub {
 			settledWaiters: [],
 			epoch,
 			inflight: false,
-			next: null,
+			tasks: [],
 			failed: false
 		};
 		// Everyone still in the room is presumed on their way back after a restart, so the first
@@ -253,6 +266,9 @@ export class RoomHub {
 		room.state = { ...room.state, participants };
 		room.grace = setTimeout(() => this.sweepAway(code, room), RESTORE_GRACE_MS);
 		this.live.set(code, room);
+		// Taken over from a process that died: it may have stored a change it never got to send.
+		// Everyone hears the room as stored now.
+		if (this.distributed) this.broadcast(code, room, true);
 		// A room restored mid-question re-arms its timer (or closes if time ran out while down).
 		if (room.state.core.phase === 'open')
 			this.background(code, () => this.run(code, { type: 'tick' }));
@@ -299,16 +315,22 @@ export class RoomHub {
 		for (const code of await this.repo.openCodes()) this.background(code, () => this.room(code));
 	}
 
-	/** Scaled mode: the lease was lost (another process took the room): forget it, write nothing. */
-	drop(code: string) {
+	/**
+	 * Scaled mode: the lease held at `epoch` was lost (another process took the room): forget it,
+	 * write nothing. A room loaded again since, at a newer epoch, stays.
+	 */
+	drop(code: string, epoch?: number) {
 		const room = this.live.get(code);
-		if (!room) return;
+		if (!room || (epoch !== undefined && room.epoch !== epoch)) return;
 		room.failed = true;
 		this.clear(room);
 		this.live.delete(code);
-		const waiting = room.next;
-		room.next = null;
-		for (const w of waiting?.waiters ?? []) w.reject(new NotOwnerError(code));
+		this.abandon(room, new NotOwnerError(code));
+	}
+
+	/** Work that waited for a room that left memory: refused (the router sends it on, or says so). */
+	private abandon(room: LiveRoom, e: unknown) {
+		for (const t of room.tasks.splice(0)) if (t.kind === 'step') t.reject(e);
 	}
 
 	/** Rooms this process runs now, with their epochs (scaled mode: the leases to renew). */
@@ -344,6 +366,7 @@ export class RoomHub {
 		// again: a failure never leaves the controls answering `bad_phase`.
 		return done(this.live.get(code) ?? this.reload(code), (room) => {
 			if (!room) return list.map((): Outcome => ({ ok: false, error: 'bad_phase' }));
+			if (!this.sync) return this.enqueue(code, room, list);
 			const now = this.clock();
 			const results: Outcome[] = [];
 			const effects: Effect[] = [];
@@ -364,10 +387,9 @@ export class RoomHub {
 				throw e;
 			}
 			room.state = state;
-			return done(this.store(code, room, writes), () => {
-				this.reactSafely(code, room, effects);
-				return results;
-			});
+			this.store(code, room, writes);
+			this.reactSafely(code, room, effects);
+			return results;
 		});
 	}
 
@@ -382,63 +404,142 @@ export class RoomHub {
 	}
 
 	/**
-	 * Stores a room's writes before anyone is told. SQLite: at once (answers alone through the
-	 * answer log). PostgreSQL: one commit at a time per room, and whatever arrives meanwhile goes
-	 * in the next one together (a group commit), so the writes land in the order they were made.
-	 * A failed write takes the room out of memory (it is reloaded from what was stored) and fails
-	 * every write stepped on it after.
+	 * Stores a room's writes before anyone is told (SQLite: at once; answers alone through the
+	 * answer log). A failed write takes the room out of memory: it is reloaded from what was.
 	 */
-	private store(code: string, room: LiveRoom, writes: Write[], answersOnly = false): Maybe<void> {
-		if (room.failed) throw new Error(`room ${code} is being reloaded`);
+	private store(code: string, room: LiveRoom, writes: Write[], answersOnly = false): void {
 		if (!writes.length) return;
-		if (room.inflight) {
-			const next = (room.next ??= { writes: [], waiters: [] });
-			next.writes.push(...writes);
-			return new Promise((resolve, reject) => next.waiters.push({ resolve, reject }));
-		}
-		let r: Maybe<void>;
 		try {
-			r = answersOnly
-				? this.repo.logAnswers(
+			if (answersOnly)
+				now(
+					this.repo.logAnswers(
 						code,
-						writes.flatMap((w) => (w.type === 'answer' ? [w.answer] : [])),
-						room.epoch
+						writes.flatMap((w) => (w.type === 'answer' ? [w.answer] : []))
 					)
-				: this.repo.commit(code, writes, room.epoch);
+				);
+			else now(this.repo.commit(code, writes));
 		} catch (e) {
 			this.fail(code, room, e);
 			throw e;
 		}
-		if (!(r instanceof Promise)) return;
-		return this.track(code, room, r);
 	}
 
-	/** A commit on its way; when it lands, the writes that waited for it go in the next one. */
-	private track(code: string, room: LiveRoom, commit: Promise<void>): Promise<void> {
-		room.inflight = true;
-		return commit.then(
-			() => {
-				room.inflight = false;
-				const next = room.next;
-				room.next = null;
-				if (!next || room.failed) return;
-				let r: Maybe<void>;
-				try {
-					r = this.repo.commit(code, next.writes, room.epoch);
-				} catch (e) {
-					r = Promise.reject(e);
-				}
-				this.track(code, room, Promise.resolve(r)).then(
-					() => next.waiters.forEach((w) => w.resolve()),
-					(e: unknown) => next.waiters.forEach((w) => w.reject(e))
-				);
-			},
-			(e: unknown) => {
-				room.inflight = false;
-				this.fail(code, room, e);
-				throw e;
+	/** PostgreSQL: the commands wait their turn (see `LiveRoom.tasks`); resolved once committed. */
+	private enqueue(
+		code: string,
+		room: LiveRoom,
+		list: { cmd: Command; persistExtra?: PersistExtra }[]
+	): Promise<Outcome[]> {
+		if (room.failed) return Promise.reject(new Error(`room ${code} is being reloaded`));
+		return new Promise((resolve, reject) => {
+			room.tasks.push({ kind: 'step', list, resolve, reject });
+			this.pump(code, room);
+		});
+	}
+
+	/**
+	 * Runs `fn` on the room as stored: at once when nothing is on its way to the store (always,
+	 * on SQLite), else once the commit in flight has landed. Replies that show the room (a join,
+	 * the teacher's attach, an answer's ack) are made here, never from a state not yet stored.
+	 */
+	read<T>(code: string, fn: (room: LiveRoom) => T): Maybe<T | null> {
+		return done(this.live.get(code) ?? this.reload(code), (room): Maybe<T | null> => {
+			if (!room) return null;
+			if (!room.inflight) return fn(room);
+			return new Promise<T>((resolve, reject) =>
+				room.tasks.push({
+					kind: 'read',
+					run: () => {
+						try {
+							resolve(fn(room));
+						} catch (e) {
+							reject(e);
+						}
+					}
+				})
+			);
+		});
+	}
+
+	/**
+	 * PostgreSQL: while no commit is in flight, runs what waits: reads first, then every queued
+	 * command up to the next read, stepped together and committed in one transaction. When it
+	 * lands, the changes are sent, the callers answered, and the next turn taken.
+	 */
+	private pump(code: string, room: LiveRoom) {
+		while (!room.inflight && room.tasks.length && this.live.get(code) === room) {
+			const first = room.tasks[0]!;
+			if (first.kind === 'read') {
+				room.tasks.shift();
+				first.run();
+				continue;
 			}
-		);
+			const batch: Extract<Task, { kind: 'step' }>[] = [];
+			while (room.tasks[0]?.kind === 'step') batch.push(room.tasks.shift() as (typeof batch)[0]);
+			const now = this.clock();
+			const results: Outcome[][] = [];
+			const effects: Effect[] = [];
+			const writes: Write[] = [];
+			let state = room.state;
+			try {
+				for (const task of batch) {
+					const out: Outcome[] = [];
+					for (const { cmd, persistExtra } of task.list) {
+						const r = step(state, cmd, now, { consume: true });
+						if (!r.ok) {
+							out.push(r);
+							continue;
+						}
+						// An answer the machine refused changed nothing.
+						const refused = r.effects.find((e) => e.type === 'answerRefused');
+						if (refused?.type === 'answerRefused') {
+							out.push({ ok: false, error: refused.error });
+							continue;
+						}
+						state = r.state;
+						if (persistExtra) writes.push(...persistExtra(state));
+						this.writesOf(state, r.effects, writes);
+						effects.push(...r.effects);
+						out.push({ ok: true, effects: r.effects });
+					}
+					results.push(out);
+				}
+			} catch (e) {
+				this.fail(code, room, e);
+				for (const t of batch) t.reject(e);
+				return;
+			}
+			room.state = state;
+			const answer = () => batch.forEach((t, i) => t.resolve(results[i] ?? []));
+			if (!writes.length) {
+				this.reactSafely(code, room, effects);
+				answer();
+				continue;
+			}
+			room.inflight = true;
+			let commit: Promise<void>;
+			try {
+				commit = Promise.resolve(this.repo.commit(code, writes, room.epoch));
+			} catch (e) {
+				commit = Promise.reject(e);
+			}
+			commit.then(
+				() => {
+					room.inflight = false;
+					// Committed: it stands, even if the room left this process meanwhile (whoever runs
+					// it now loaded it with these writes, and tells everyone when it does).
+					this.reactSafely(code, room, effects);
+					answer();
+					this.pump(code, room);
+				},
+				(e: unknown) => {
+					room.inflight = false;
+					this.fail(code, room, e);
+					for (const t of batch) t.reject(e);
+				}
+			);
+			return;
+		}
 	}
 
 	/** A write failed: nothing stepped on this room may be stored; it is loaded again on next use. */
@@ -446,11 +547,9 @@ export class RoomHub {
 		if (e instanceof FencedError)
 			log.warn({ code, epoch: room.epoch }, 'write fenced: another process runs this room now');
 		room.failed = true;
-		const waiting = room.next;
-		room.next = null;
-		for (const w of waiting?.waiters ?? [])
-			w.reject(new Error(`room ${code}: an earlier write failed`));
 		this.evict(code, room);
+		// What waited was never stepped: a fenced room's work goes to the new owner.
+		this.abandon(room, e instanceof FencedError ? new NotOwnerError(code) : e);
 	}
 
 	/**
@@ -463,7 +562,10 @@ export class RoomHub {
 	answer(code: string, cmd: AnswerCommand): Maybe<Outcome> {
 		return done(this.live.get(code) ?? this.reload(code), (room): Maybe<Outcome> => {
 			if (!room) return { ok: false, error: 'bad_phase' };
-			if (room.failed) return { ok: false, error: 'internal' };
+			if (!this.sync)
+				return this.enqueue(code, room, [{ cmd: { type: 'answers', list: [cmd] } }]).then(
+					(r) => r[0] ?? { ok: false, error: 'bad_phase' }
+				);
 			// A batch of one: the machine then decides the timer only if the answer can move it.
 			const r = step(room.state, { type: 'answers', list: [cmd] }, this.clock(), {
 				consume: true
@@ -474,11 +576,9 @@ export class RoomHub {
 			if (refused?.type === 'answerRefused') return { ok: false, error: refused.error };
 			room.state = r.state;
 			const only = r.effects.every((e) => e.type === 'answerRecorded' || e.type === 'schedule');
-			const writes = this.writesOf(r.state, r.effects, []);
-			return done(this.store(code, room, writes, only), (): Outcome => {
-				this.reactSafely(code, room, r.effects);
-				return { ok: true, effects: r.effects };
-			});
+			this.store(code, room, this.writesOf(r.state, r.effects, []), only);
+			this.reactSafely(code, room, r.effects);
+			return { ok: true, effects: r.effects };
 		});
 	}
 
@@ -490,6 +590,15 @@ export class RoomHub {
 	 * written before the promise resolves.
 	 */
 	submit(code: string, cmd: Command, persistExtra?: PersistExtra): Promise<Outcome> {
+		// PostgreSQL: the room's queue batches whatever arrives during a commit already.
+		if (!this.sync)
+			return Promise.resolve(this.run(code, cmd, persistExtra)).catch((e: unknown) => {
+				log.error({ code, err: e }, 'command failed');
+				return {
+					ok: false,
+					error: e instanceof NotOwnerError || e instanceof FencedError ? 'moved' : 'internal'
+				};
+			});
 		return new Promise((resolve) => {
 			const entry = { cmd, persistExtra, resolve };
 			let queue = this.queues.get(code);
@@ -819,6 +928,11 @@ export class RoomHub {
 		room.pending = setTimeout(
 			() => {
 				room.pending = null;
+				// A commit on its way: the room in memory is ahead of the store; tell them after.
+				if (room.inflight) {
+					room.tasks.push({ kind: 'read', run: () => this.soon(code, room) });
+					return;
+				}
 				const now = this.clock();
 				this.toHost(code, room, now);
 				this.io.to(rooms.screen(code)).emit('screen:updated', screenView(room.state, now));

@@ -191,56 +191,64 @@ export function roomOps(hub: RoomHub, repo: Repository, options: { maxParticipan
 			}
 			const refused = refusal(outcome);
 			if (refused) return refused;
-			const now = await room(a.code);
 			// Another tab of this student that closed while this one waited for its turn may have
 			// marked them away after this reconnect was applied: they are here.
-			if (now?.state.participants[participantId]?.connected === false)
-				await hub.run(a.code, { type: 'connect', participantId });
-			const me = now && myView(now.state, participantId);
-			if (!now || !me) return errorAck('internal');
-			return {
-				ok: true,
-				data: { participantId, view: publicView(now.state, hub.now(), 'student'), me }
-			};
+			const away = await hub.read(
+				a.code,
+				(r) => r.state.participants[participantId]?.connected === false
+			);
+			if (away) await hub.run(a.code, { type: 'connect', participantId });
+			const reply = await hub.read(a.code, (r): OpReply<JoinReply> => {
+				const me = myView(r.state, participantId);
+				if (!me) return errorAck('internal');
+				return {
+					ok: true,
+					data: { participantId, view: publicView(r.state, hub.now(), 'student'), me }
+				};
+			});
+			return reply ?? errorAck('internal');
 		},
 
 		// The projector key and the host token cannot be guessed: the right one always passes
 		// (the teacher shares the class's address); a wrong one counts at the socket's process.
 		async watch(a) {
-			const live = await room(a.code);
-			if (!live) return wrongAck('no_room');
-			// The projector key is the stored hash of the host token: only the teacher's controls
-			// know it, and it grants nothing but the projector view.
-			if (!sameSecret(a.key, live.hostTokenHash)) return wrongAck('not_screen');
-			return { ok: true, data: screenView(live.state, hub.now()) };
+			const reply = await hub.read(a.code, (live): OpReply<ScreenView> => {
+				// The projector key is the stored hash of the host token: only the teacher's controls
+				// know it, and it grants nothing but the projector view.
+				if (!sameSecret(a.key, live.hostTokenHash)) return wrongAck('not_screen');
+				return { ok: true, data: screenView(live.state, hub.now()) };
+			});
+			return reply ?? wrongAck('no_room');
 		},
 
 		async check(a) {
-			const live = await room(a.code);
-			if (!live) return errorAck('no_room');
-			const shown = currentCheck(live.hostTokenHash, a.code, hub.now());
-			return {
-				ok: true,
-				data: {
-					check: live.state.core.settings.joinCheck ? shown.check : null,
-					changesAt: shown.changesAt
-				}
-			};
+			const reply = await hub.read(a.code, (live): OpReply<JoinCheck> => {
+				const shown = currentCheck(live.hostTokenHash, a.code, hub.now());
+				return {
+					ok: true,
+					data: {
+						check: live.state.core.settings.joinCheck ? shown.check : null,
+						changesAt: shown.changesAt
+					}
+				};
+			});
+			return reply ?? errorAck('no_room');
 		},
 
 		async attach(a) {
-			const live = await room(a.code);
-			if (!live) return wrongAck('no_room');
-			if (!sameSecret(a.hostTokenHash, live.hostTokenHash)) return wrongAck('not_host');
-			// The whole roster goes in this reply; from now on only changed rows follow.
-			return {
-				ok: true,
-				data: {
-					...hostView(live.state, hub.now()),
-					roster: rosterRows(live.state),
-					screenKey: live.hostTokenHash
-				}
-			};
+			const reply = await hub.read(a.code, (live): OpReply<HostAttachReply> => {
+				if (!sameSecret(a.hostTokenHash, live.hostTokenHash)) return wrongAck('not_host');
+				// The whole roster goes in this reply; from now on only changed rows follow.
+				return {
+					ok: true,
+					data: {
+						...hostView(live.state, hub.now()),
+						roster: rosterRows(live.state),
+						screenKey: live.hostTokenHash
+					}
+				};
+			});
+			return reply ?? wrongAck('no_room');
 		},
 
 		async command(a) {
@@ -255,8 +263,7 @@ export function roomOps(hub: RoomHub, repo: Repository, options: { maxParticipan
 		},
 
 		async answer(a) {
-			const live = await room(a.code);
-			if (!live) return errorAck('no_room');
+			if (!(await room(a.code))) return errorAck('no_room');
 			// Stored before the reply (see `RoomHub.answer`).
 			const r = await hub.answer(a.code, {
 				type: 'answer',
@@ -265,29 +272,31 @@ export function roomOps(hub: RoomHub, repo: Repository, options: { maxParticipan
 				response: a.response,
 				responseId: a.responseId
 			});
-			const now = hub.cached(a.code) ?? live;
-			if (!r.ok) {
-				const stored = now.state.answers[a.item]?.[a.participantId];
-				const same =
-					a.repeat &&
-					r.error === 'already_answered' &&
-					stored !== undefined &&
-					JSON.stringify(stored.response) === JSON.stringify(a.response);
-				if (!same) return errorAck(r.error);
-			}
-			// Live, the reply carries only what answering changed: a small frame, quickly made.
-			const mine = isHomework(now.state.core)
-				? myView(now.state, a.participantId)
-				: myAnswer(now.state, a.participantId);
-			return mine ? { ok: true, data: mine } : errorAck('internal');
+			// Made from the room as stored: an answer found there on a repeat has been committed.
+			const reply = await hub.read(a.code, (now): OpReply<unknown> => {
+				if (!r.ok) {
+					const stored = now.state.answers[a.item]?.[a.participantId];
+					const same =
+						a.repeat &&
+						r.error === 'already_answered' &&
+						stored !== undefined &&
+						JSON.stringify(stored.response) === JSON.stringify(a.response);
+					if (!same) return errorAck(r.error);
+				}
+				// Live, the reply carries only what answering changed: a small frame, quickly made.
+				const mine = isHomework(now.state.core)
+					? myView(now.state, a.participantId)
+					: myAnswer(now.state, a.participantId);
+				return mine ? { ok: true, data: mine } : errorAck('internal');
+			});
+			return reply ?? errorAck('no_room');
 		},
 
 		async advance(a) {
 			if (!(await room(a.code))) return errorAck('no_room');
 			const r = await hub.run(a.code, { type: 'advance', participantId: a.participantId });
 			if (!r.ok) return errorAck(r.error);
-			const live = hub.cached(a.code);
-			const me = live && myView(live.state, a.participantId);
+			const me = await hub.read(a.code, (live) => myView(live.state, a.participantId));
 			return me ? { ok: true, data: me } : errorAck('internal');
 		},
 
@@ -313,8 +322,9 @@ export function roomOps(hub: RoomHub, repo: Repository, options: { maxParticipan
 		},
 
 		async member(a) {
-			const live = await room(a.code);
-			const p = live ? ownEntry(live.state.participants, a.participantId) : undefined;
+			const p = await hub.read(a.code, (live) =>
+				ownEntry(live.state.participants, a.participantId)
+			);
 			return { ok: true, data: !p ? 'gone' : p.removed ? 'removed' : 'present' };
 		}
 	};
