@@ -71,7 +71,7 @@ import {
 	type WorkerReply,
 	type WorkerRequest
 } from './lib';
-import { formatProfile } from './profile';
+import { formatPhaseLayers, formatProfile, phaseLayers } from './profile';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -120,6 +120,9 @@ const opts = {
 	profilePhases: process.argv.includes('--profile-phases'),
 	out: option('--out')
 };
+
+/** With --profile-phases: each run's phase profiles, for the table by phase and layer. */
+const phaseProfiles: Record<'ours' | 'baseline', string[][]> = { ours: [], baseline: [] };
 
 /** Progress goes to stderr so that `--json` leaves exactly one JSON object on stdout. */
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
@@ -625,7 +628,6 @@ async function runTarget(
 		await endPhase();
 		await sleep(1000);
 		const afterJoin = await server.stats(true);
-		await startPhase('rounds');
 
 		// Rounds. A round that times out ends the run (the server is past saturation); what was
 		// measured so far is still reported, with the reason.
@@ -651,8 +653,12 @@ async function runTarget(
 			closed.catch(() => {});
 			const openP = workers!.collect('seen', seenKey('open', r), phaseMs);
 			const acksP = workers!.collect('acks', acksKey(r), opts.spread + phaseMs * 2);
+			// With --profile-phases each round is profiled in windows: open (the command until every
+			// student has the question: the first answers land here too), answers, reveal, leaderboard.
+			await startPhase(`r${r + 1}-open`);
 			await host.command(r === 0 ? 'start' : 'next', phaseMs);
 			const open = await openP;
+			await startPhase(`r${r + 1}-answers`);
 			if (open.timedOut) timeouts.push('open');
 			for (const x of open.replies) sizes.open = Math.max(sizes.open ?? 0, x.bytes);
 			// Everyone answers within the spread; the room closes itself once all have answered.
@@ -675,14 +681,17 @@ async function runTarget(
 			if (acked.timedOut) timeouts.push('acks');
 
 			const revealP = workers!.collect('seen', seenKey('revealed', r), phaseMs);
+			await startPhase(`r${r + 1}-reveal`);
 			await host.command('reveal', phaseMs);
 			const revealed = await revealP;
 			if (revealed.timedOut) timeouts.push('reveal');
 			for (const x of revealed.replies) sizes.revealed = Math.max(sizes.revealed ?? 0, x.bytes);
 
 			const boardP = workers!.collect('seen', seenKey('leaderboard', r), phaseMs);
+			await startPhase(`r${r + 1}-leaderboard`);
 			await host.command('leaderboard', phaseMs);
 			const board = await boardP;
+			await endPhase();
 			if (board.timedOut) timeouts.push('leaderboard');
 			for (const x of board.replies) sizes.leaderboard = Math.max(sizes.leaderboard ?? 0, x.bytes);
 			const c1 = await server.stats(false, phaseMs);
@@ -815,7 +824,11 @@ async function runTarget(
 			await endPhase().catch((e: unknown) => log(`profile: ${String(e)}`));
 		}
 		await server.stop();
-		for (const f of phaseFiles) console.error(`\n[${kind}] ` + formatProfile(f, 20));
+		// Every phase but the rounds' (summed by layer at the end), and the second round's.
+		for (const f of phaseFiles)
+			if (!/\/r\d+-/.test(f) || /\/r2-/.test(f))
+				console.error(`\n[${kind}] ` + formatProfile(f, 20));
+		if (phaseFiles.length) phaseProfiles[kind].push(phaseFiles);
 		if (profileDir) {
 			// The largest profile is the main thread's (the others are tsx's loader thread).
 			const files = readdirSync(profileDir)
@@ -1079,6 +1092,15 @@ async function main() {
 			console.log(
 				`  server after join ${JSON.stringify(t.probeAfterJoin)}, after rounds ${JSON.stringify(t.probeAfterRounds)}`
 			);
+		}
+		if (phaseProfiles.ours.length) {
+			// The last run of each: the first may still be warming up.
+			const o = phaseLayers(phaseProfiles.ours.at(-1)!);
+			const b = phaseProfiles.baseline.length ? phaseLayers(phaseProfiles.baseline.at(-1)!) : null;
+			console.log(
+				`\nCPU profile of the rounds (${o.rounds} rounds, per round; V8 sampling profiler)\n`
+			);
+			console.log(formatPhaseLayers(o.table, b?.table ?? null));
 		}
 		if (checks.length) {
 			console.log('\ntargets:');

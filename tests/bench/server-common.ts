@@ -47,6 +47,8 @@ export function serveStats(
 				session = new Session();
 				session.connect();
 				await session.post('Profiler.enable');
+				// Finer than V8's default (1 ms): a round's phases last tens of milliseconds.
+				await session.post('Profiler.setSamplingInterval', { interval: 250 });
 			}
 			await session.post('Profiler.start');
 			return;
