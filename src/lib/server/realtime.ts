@@ -27,7 +27,14 @@ import { ownEntry } from '../room/own';
 import type { Effect } from '../room/types';
 import { hostView, myAnswer, myView, publicView, rosterRows, screenView } from '../room/view';
 import type { AppContext } from './context';
-import { clientAddress, Limits, originAllowed, type LimitConfig, type Verdict } from './limits';
+import {
+	clientAddress,
+	Limits,
+	maxParticipants,
+	originAllowed,
+	type LimitConfig,
+	type Verdict
+} from './limits';
 import { log } from './log';
 import { RoomHub, rooms, type Outcome, type Spread } from './room-hub';
 import { checkMatches, currentCheck } from './join-check';
@@ -52,8 +59,8 @@ interface SocketData {
 	refilled?: number;
 }
 
-/** Far above a lecture hall; a ceiling for bot floods of a join code. */
-const MAX_PARTICIPANTS = 5000;
+/** Far above a lecture hall; a ceiling for bot floods of a join code (`QUORUM_MAX_PARTICIPANTS`). */
+const MAX_PARTICIPANTS = maxParticipants();
 type QSocket = Socket<
 	ClientToServerEvents,
 	ServerToClientEvents,
