@@ -84,19 +84,6 @@ describe('pre-encoded packets', () => {
 		expect(fastEncode(cases[2]!)).toContain(JSON.stringify(mes[0]));
 	});
 
-	it('let go of a one-packet view once it is sent', () => {
-		const v = encodeOnce(structuredClone(view));
-		const me = encodeOnce(structuredClone(mes[0]!), true);
-		const p: Packet = { type: 2, nsp: '/', data: ['room:updated', v, me] };
-		const expected = plain.encode(structuredClone(p));
-		expect(fast.encode(p)).toEqual(expected);
-		// Sent: the next packet with it takes Socket.IO's own path, with the same bytes.
-		expect(fastEncode(p)).toBeNull();
-		expect(fast.encode(p)).toEqual(expected);
-		// The room's view is still encoded once for everyone.
-		expect(fastEncode({ type: 2, nsp: '/', data: ['room:updated', v] })).not.toBeNull();
-	});
-
 	it('leave every other packet to Socket.IO', () => {
 		const v = encodeOnce({ a: 1 });
 		const slow: Packet[] = [

@@ -16,16 +16,10 @@
 import type { Server } from 'socket.io';
 
 const encoded = new WeakMap<object, string>();
-/** Marked for one packet: its JSON is let go once used (Socket.IO's recovery buffer may keep the object for minutes). */
-const single = new WeakSet<object>();
 
-/**
- * Encodes `value` now; every later packet that carries this very object reuses the JSON. With
- * `once`, the JSON serves the next packet only (one student's own view).
- */
-export function encodeOnce<T extends object>(value: T, once = false): T {
+/** Encodes `value` now; every later packet that carries this very object reuses the JSON. */
+export function encodeOnce<T extends object>(value: T): T {
 	encoded.set(value, JSON.stringify(value));
-	if (once) single.add(value);
 	return value;
 }
 
@@ -56,11 +50,6 @@ export function fastEncode(packet: Packet): string | null {
 		json += i ? ',' + part : part;
 	}
 	if (!marked) return null;
-	for (const d of data)
-		if (typeof d === 'object' && d !== null && single.has(d)) {
-			encoded.delete(d);
-			single.delete(d);
-		}
 	return `${EVENT}${packet.nsp && packet.nsp !== '/' ? packet.nsp + ',' : ''}${json}]`;
 }
 

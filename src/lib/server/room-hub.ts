@@ -355,7 +355,7 @@ export class RoomHub {
 					// A student with no open tab (or removed: their tabs left the room) is skipped.
 					if (!this.io.sockets.adapter.rooms.get(to)?.size) continue;
 					const me = myView(state, id, ranks);
-					if (me) this.io.to(to).emit('room:updated', view, encodeOnce(me, true));
+					if (me) this.io.to(to).emit('room:updated', view, encodeOnce(me));
 				}
 			});
 		}
