@@ -153,15 +153,9 @@ export interface JoinCheck {
 export type HostAttached = HostView & { roster: RosterRow[]; screenKey: string };
 
 export interface ServerToClientEvents {
-	/**
-	 * To every student of a room when the room moves (phase, item, poll results). With `me` when
-	 * the student's own view changed with it (a reveal, a homework start or end): one frame each.
-	 */
-	'room:updated': (view: PublicView, me?: MyView) => void;
-	/**
-	 * To one student when their own view changes alone (extra time, a decision on their response);
-	 * with the room's view it comes inside `room:updated`.
-	 */
+	/** To every student of a room when the room moves (phase, item, poll results). */
+	'room:updated': (view: PublicView) => void;
+	/** To one student when their own standing changes (join, reveal, extra time). */
 	'me:updated': (me: MyView) => void;
 	/** To the teacher's controls: the picture without the roster, throttled while answers arrive. */
 	'host:updated': (view: HostView) => void;

@@ -18,7 +18,7 @@ import { load as libraryLoad } from '../../src/routes/+page.server';
 import { load as hostLoad } from '../../src/routes/host/+page.server';
 import { load as studyLoad } from '../../src/routes/study/[slug]/+page.server';
 import { parse } from 'yaml';
-import { call, client, closeClients, expectOk, nextEvent, nextMe, SETTINGS } from './harness';
+import { call, client, closeClients, expectOk, nextEvent, SETTINGS } from './harness';
 
 let http: Server;
 let app: App;
@@ -194,7 +194,7 @@ describe('saving from the kit editor', () => {
 				response: { type: 'truefalse', value: false }
 			})
 		);
-		const revealed = nextMe(student, (m) => m.correct === 1);
+		const revealed = nextEvent(student, 'me:updated', (m) => m.correct === 1);
 		const revealView = nextEvent(student, 'room:updated', (v) => v.phase === 'revealed');
 		await call(host, 'host:command', { code, command: { type: 'close' } });
 		expectOk(await call(host, 'host:command', { code, command: { type: 'reveal' } }));

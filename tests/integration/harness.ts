@@ -10,7 +10,6 @@ import type { LimitConfig } from '../../src/lib/server/limits';
 import { createSession, defaultItems } from '../../src/lib/server/sessions';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../src/lib/protocol';
 import type { Settings } from '../../src/lib/room/types';
-import type { MyView } from '../../src/lib/room/view';
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -128,37 +127,10 @@ export async function until(what: string, ok: () => boolean, ms = 5000): Promise
 	}
 }
 
-/**
- * The student's own view, however it comes: alone (`me:updated`) or with the room's view
- * (`room:updated`'s second argument, at a reveal).
- */
-export function nextMe(s: Client, where: (me: MyView) => boolean = () => true, timeout = 5000) {
-	return new Promise<MyView>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error('timed out waiting for my view')), timeout);
-		const handler = (event: string, ...args: unknown[]) => {
-			const me = event === 'me:updated' ? args[0] : event === 'room:updated' ? args[1] : null;
-			if (typeof me !== 'object' || me === null || !where(me as MyView)) return;
-			clearTimeout(timer);
-			s.offAny(handler);
-			resolve(me as MyView);
-		};
-		s.onAny(handler);
-	});
-}
-
-/**
- * Records every payload a socket receives, for inspection; `me` is a student's own view that
- * came with the room's (`room:updated`'s second argument; a string there is a recovery offset).
- */
-export function record(s: Client): { event: string; payload: unknown; me?: MyView }[] {
-	const log: { event: string; payload: unknown; me?: MyView }[] = [];
-	s.onAny((event: string, payload: unknown, me: unknown) =>
-		log.push(
-			typeof me === 'object' && me !== null
-				? { event, payload, me: me as MyView }
-				: { event, payload }
-		)
-	);
+/** Records every payload a socket receives, for inspection. */
+export function record(s: Client): { event: string; payload: unknown }[] {
+	const log: { event: string; payload: unknown }[] = [];
+	s.onAny((event: string, payload: unknown) => log.push({ event, payload }));
 	return log;
 }
 

@@ -99,11 +99,8 @@ export class StudentRoom {
 		});
 		socket.on('disconnect', () => (this.link = 'offline'));
 		// Only this room's views, and nothing once the teacher has removed this student.
-		socket.on('room:updated', (v, me) => {
-			if (v.code !== this.code || this.removed) return;
-			this.setView(v);
-			// A string there is Socket.IO's recovery offset, not a view.
-			if (typeof me === 'object') this.me = me;
+		socket.on('room:updated', (v) => {
+			if (v.code === this.code && !this.removed) this.setView(v);
 		});
 		socket.on('me:updated', (m) => {
 			if (!this.removed) this.me = m;

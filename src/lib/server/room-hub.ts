@@ -20,7 +20,6 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../protocol';
 import type { Repository } from './db';
 import { log } from './log';
 import { ownEntry } from '../room/own';
-import { encodeOnce, usePreEncoded } from './pre-encoded';
 
 type IO = Server<ClientToServerEvents, ServerToClientEvents>;
 /** Extra writes for a command, inside its transaction (e.g. a joiner's hashed token). */
@@ -101,9 +100,7 @@ export class RoomHub {
 		private repo: Repository,
 		private clock: () => number = Date.now,
 		private spread: Spread = SPREAD
-	) {
-		usePreEncoded(io);
-	}
+	) {}
 
 	get(code: string): LiveRoom | null {
 		const cached = this.live.get(code);
@@ -336,31 +333,6 @@ export class RoomHub {
 		if (!everyone) for (const id of changed) this.sendMe(code, room, id);
 	}
 
-	/**
-	 * After a reveal, and at a homework start or end, every student's own view changes with the
-	 * room's: each student gets both in one frame (`room:updated` with `me`), slice by slice. Two
-	 * frames would cost two socket writes per student, and a write is most of what a send costs.
-	 */
-	private viewAndMeToEveryone(code: string, room: LiveRoom, now: number) {
-		const state = room.state;
-		const view = encodeOnce(publicView(state, now, 'student'));
-		const ids = Object.keys(state.participants);
-		const size = this.sliceSize(room);
-		for (let i = 0; i < ids.length; i += size) {
-			const slice = ids.slice(i, i + size);
-			this.toStudents(code, room, () => {
-				const { ranks } = standings(state);
-				for (const id of slice) {
-					const to = rooms.participant(code, id);
-					// A student with no open tab (or removed: their tabs left the room) is skipped.
-					if (!this.io.sockets.adapter.rooms.get(to)?.size) continue;
-					const me = myView(state, id, ranks);
-					if (me) this.io.to(to).emit('room:updated', view, encodeOnce(me));
-				}
-			});
-		}
-	}
-
 	/** Each student's own view (after a reveal: their result and rank), slice by slice. */
 	private meToEveryone(code: string, room: LiveRoom) {
 		const state = room.state;
@@ -483,7 +455,7 @@ export class RoomHub {
 	 * the newer view in their join reply already).
 	 */
 	private roomToStudents(code: string, room: LiveRoom, now: number) {
-		const view = encodeOnce(publicView(room.state, now, 'student'));
+		const view = publicView(room.state, now, 'student');
 		const members = this.io.sockets.adapter.rooms.get(rooms.students(code));
 		if (!members?.size) return;
 		if (!room.outbox.length && members.size <= this.spread.above) {
@@ -505,16 +477,16 @@ export class RoomHub {
 	}
 
 	/**
-	 * Everyone gets the new phase: one serialised broadcast for all students, or (`everyone`) the
-	 * phase and each student's own view together. The teacher's controls and the projector hear last: by then every
+	 * Everyone gets the new phase: one serialised broadcast for all students, then (`everyone`)
+	 * each student's own view. The teacher's controls and the projector hear last: by then every
 	 * student has been sent the phase, so a quick next command never overtakes it.
 	 */
 	broadcast(code: string, room: LiveRoom, everyone = false) {
 		if (room.pending) clearTimeout(room.pending);
 		room.pending = null;
 		room.studentsDirty = false;
-		if (everyone) this.viewAndMeToEveryone(code, room, this.clock());
-		else this.roomToStudents(code, room, this.clock());
+		this.roomToStudents(code, room, this.clock());
+		if (everyone) this.meToEveryone(code, room);
 		this.toStudents(code, room, () => {
 			const now = this.clock();
 			this.toHost(code, room, now);
