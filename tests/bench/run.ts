@@ -484,6 +484,8 @@ interface RoundResult {
 	openReceived: number;
 	revealReceived: number;
 	cpuS: number;
+	/** Of which the main thread (the rest: V8's helper threads). */
+	cpuMainS: number;
 	wallS: number;
 	loopMaxMs: number;
 	/** Students still connected at the end of the round. */
@@ -512,6 +514,7 @@ export interface TargetResult {
 	rssPerStudentKB: number;
 	heapAfterRoundsPerStudentKB: number;
 	cpuPerRoundS: number;
+	cpuMainPerRoundS: number;
 	loopMaxMs: number;
 	lost: number;
 	duplicated: number;
@@ -720,6 +723,7 @@ async function runTarget(
 				openReceived: open.replies.reduce((a, x) => a + x.count, 0),
 				revealReceived: revealed.replies.reduce((a, x) => a + x.count, 0),
 				cpuS: (c1.cpuUser + c1.cpuSystem - c0.cpuUser - c0.cpuSystem) / 1e6,
+				cpuMainS: (c1.cpuMain - c0.cpuMain) / 1e6,
 				wallS: (wallNow() - w0) / 1000,
 				loopMaxMs: c1.loopMax,
 				connected: status.connected,
@@ -734,7 +738,7 @@ async function runTarget(
 				log(
 					`${kind}: round ${r + 1}/${opts.rounds}: acks ok ${rr.acksOk}/${joined}, ` +
 						`host answered ${rr.hostAnsweredAtClose}, reveal answered ${rr.revealAnswered.join('/')}, ` +
-						`cpu ${rr.cpuS.toFixed(2)} s, loop max ${rr.loopMaxMs.toFixed(0)} ms, ` +
+						`cpu ${rr.cpuS.toFixed(2)} s (main thread ${rr.cpuMainS.toFixed(2)}), loop max ${rr.loopMaxMs.toFixed(0)} ms, ` +
 						`${rr.connected} students connected` +
 						(rr.timeouts.length ? `, TIMEOUTS: ${rr.timeouts.join(', ')}` : '')
 				);
@@ -800,6 +804,9 @@ async function runTarget(
 			heapAfterRoundsPerStudentKB: kb(final.heapUsed - before.heapUsed),
 			cpuPerRoundS: rounds.length
 				? round2(rounds.reduce((a, x) => a + x.cpuS, 0) / rounds.length)
+				: NaN,
+			cpuMainPerRoundS: rounds.length
+				? round2(rounds.reduce((a, x) => a + x.cpuMainS, 0) / rounds.length)
 				: NaN,
 			loopMaxMs: rounds.length ? round1(Math.max(...rounds.map((x) => x.loopMaxMs))) : NaN,
 			lost,
@@ -913,7 +920,7 @@ const RATIO_FIELDS = [
 
 function ratios(ours: TargetResult, base: TargetResult) {
 	const out: Record<string, number | null> = {};
-	for (const f of [...RATIO_FIELDS, 'cpuPerRoundS' as const]) {
+	for (const f of [...RATIO_FIELDS, 'cpuPerRoundS' as const, 'cpuMainPerRoundS' as const]) {
 		const b = base[f];
 		out[f] = b > 0 ? round2(ours[f] / b) : null;
 	}
@@ -972,7 +979,8 @@ function table(
 		['RSS per student (KB)', 'rssPerStudentKB', ''],
 		['heap per student after rounds (KB)', 'heapAfterRoundsPerStudentKB', ''],
 		['  of which recovery packet buffer (KB)', 'recoveryPerStudentKB', ''],
-		['server CPU per round (s)', 'cpuPerRoundS', ''],
+		['server CPU per round (s)', 'cpuPerRoundS', '≤ 1.5×'],
+		['  of which the main thread (s)', 'cpuMainPerRoundS', ''],
 		['server event-loop delay max (ms)', 'loopMaxMs', ''],
 		['largest host:updated payload (bytes)', 'hostMaxBytes', ''],
 		['host:updated messages', 'hostUpdates', ''],
