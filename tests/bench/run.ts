@@ -31,8 +31,11 @@
  *
  * Only 127.0.0.1 is used. Every wait is bounded; children are killed on exit or error. With
  * --profile the Quorum server runs under `node --cpu-prof`, and the busiest functions are printed.
- * With --profile-phases both servers record one V8 CPU profile per phase (join, rounds, end and
- * disconnect) through node:inspector, summarised the same way; the files stay in a temp dir.
+ * With --profile-phases both servers record one V8 CPU profile per phase through node:inspector:
+ * the join, each round's open / answers / reveal / leaderboard, the end and disconnects; the files
+ * stay in a temp dir, and a table of each round's CPU by phase and by layer (validation, machine,
+ * views, answer log, SQLite, hub, Socket.IO out and in, GC), Quorum beside the baseline, ends the
+ * report (`profile.ts`: `layerProfile`, `formatPhaseLayers`).
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
