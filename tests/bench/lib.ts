@@ -31,6 +31,11 @@ export interface ServerStats {
 	/** process.cpuUsage(), µs. */
 	cpuUser: number;
 	cpuSystem: number;
+	/**
+	 * CPU of the main (JavaScript) thread alone, µs, from /proc (Linux; NaN elsewhere). The rest of
+	 * `cpuUser + cpuSystem` is V8's helper threads: concurrent marking and sweeping, compilers.
+	 */
+	cpuMain: number;
 	/** Event-loop delay since the previous sample, ms (from monitorEventLoopDelay). */
 	loopP99: number;
 	loopMax: number;

@@ -1,9 +1,11 @@
 /**
  * Summarises a V8 `.cpuprofile` (from `node --cpu-prof`): self time per function and per file,
  * idle and GC separated. Used by `run.ts --profile`; also runnable on its own:
- * `npx tsx tests/bench/profile.ts <file.cpuprofile> [top]`.
+ * `npx tsx tests/bench/profile.ts <file.cpuprofile> [top]`, or with the directories of phase profiles
+ * that `--profile-phases` leaves (Quorum's, then the baseline's) for the table by phase and layer.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 interface CpuNode {
@@ -104,6 +106,217 @@ export function summarizeProfile(file: string) {
 	};
 }
 
+/**
+ * The layers a sample's CPU is charged to. A sample goes to the innermost frame on its stack that
+ * belongs to a layer: `JSON.stringify` called by socket.io-parser's encoder is an emit, the same
+ * call from the answer log is the answer log, a `writev` under ws's sender is an emit.
+ */
+export const LAYERS = [
+	'validation',
+	'machine',
+	'views',
+	'answer log',
+	'SQLite',
+	'hub + handlers',
+	'Socket.IO out',
+	'Socket.IO in',
+	'GC',
+	'other'
+] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** Socket.IO, engine.io and ws functions that send (the rest of those packages receive). */
+const SENDING = new Set([
+	'emit',
+	'packet',
+	'_packet',
+	'writeToEngine',
+	'broadcast',
+	'apply',
+	'_encode',
+	'encode',
+	'encodeAsString',
+	'encodePacket',
+	'sendPacket',
+	'flush',
+	'write',
+	'send',
+	'sendFrame',
+	'frame',
+	'doWrite'
+]);
+const TRANSPORT =
+	/node_modules\/(socket\.io|socket\.io-adapter|socket\.io-parser|engine\.io|engine\.io-parser|ws|@socket\.io)\//;
+
+function layerOf(functionName: string, url: string): Layer | null {
+	if (functionName === '(garbage collector)') return 'GC';
+	if (functionName === '(program)') return 'other';
+	if (url.includes('/valibot/') || url.endsWith('src/lib/protocol.ts')) return 'validation';
+	if (url.includes('/better-sqlite3/') || url.endsWith('src/lib/server/db.ts')) return 'SQLite';
+	if (url.endsWith('src/lib/server/answer-log.ts')) return 'answer log';
+	if (url.endsWith('src/lib/room/view.ts')) return 'views';
+	if (url.includes('/src/lib/room/') || url.endsWith('src/lib/scoring.ts')) return 'machine';
+	if (url.includes('/src/lib/') || url.endsWith('tests/bench/baseline-server.ts'))
+		return 'hub + handlers';
+	if (TRANSPORT.test(url)) {
+		// ws's sender writes frames; its receiver, and everything engine.io and socket.io do that
+		// is not a send, is the way in (read, decode, dispatch to a handler).
+		if (url.includes('/ws/lib/sender')) return 'Socket.IO out';
+		if (url.includes('/ws/lib/receiver')) return 'Socket.IO in';
+		if (url.includes('broadcast-operator') || url.includes('socket.io-adapter'))
+			return 'Socket.IO out';
+		return SENDING.has(functionName) ? 'Socket.IO out' : 'Socket.IO in';
+	}
+	return null;
+}
+
+export interface LayerSplit {
+	/** Busy ms per layer. */
+	byLayer: Map<Layer, number>;
+	/** The part of it spent under a project function named in `detach` (inclusive), per layer. */
+	detached: Map<Layer, number>;
+	busyMs: number;
+}
+
+/**
+ * Busy time per layer. Samples under a project function named in `detach` (for instance the hub's
+ * `broadcast` and `drain`, which send a phase change) are counted apart in `detached` as well.
+ */
+export function layerProfile(file: string, detach: string[] = []): LayerSplit {
+	const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+	const byId = new Map(p.nodes.map((n) => [n.id, n]));
+	const layer = new Map<number, Layer>();
+	const under = new Map<number, boolean>();
+	const visit = (id: number, parent: Layer, inside: boolean) => {
+		const n = byId.get(id);
+		if (!n) return;
+		const { functionName, url } = n.callFrame;
+		const own = layerOf(functionName, url);
+		const l = own ?? parent;
+		const where = shortUrl(url);
+		const d =
+			inside ||
+			((where.startsWith('src/') || where.startsWith('tests/')) && detach.includes(functionName));
+		layer.set(id, l);
+		under.set(id, d);
+		for (const c of n.children ?? []) visit(c, l, d);
+	};
+	const root = p.nodes[0];
+	if (root) visit(root.id, 'other', false);
+	const byLayer = new Map<Layer, number>();
+	const detached = new Map<Layer, number>();
+	let busy = 0;
+	for (let i = 0; i < p.samples.length; i++) {
+		const id = p.samples[i]!;
+		const n = byId.get(id);
+		if (!n || n.callFrame.functionName === '(idle)') continue;
+		const dt = (p.timeDeltas[i + 1] ?? 0) / 1000;
+		const l = layer.get(id) ?? 'other';
+		busy += dt;
+		byLayer.set(l, (byLayer.get(l) ?? 0) + dt);
+		if (under.get(id)) detached.set(l, (detached.get(l) ?? 0) + dt);
+	}
+	return { byLayer, detached, busyMs: busy };
+}
+
+/** Per phase and per layer, ms (summed over the files given for each phase, divided by `per`). */
+export type PhaseLayers = Map<string, Map<Layer, number>>;
+
+/**
+ * The phase profiles of one run, by phase and layer, per round. Round phases are files named
+ * `r<k>-<phase>.cpuprofile`; in `answers`, what `broadcast`/`drain` did is the automatic close.
+ */
+export function phaseLayers(files: string[]): { table: PhaseLayers; rounds: number } {
+	const table: PhaseLayers = new Map();
+	const add = (phase: string, l: Layer, ms: number) => {
+		const row = table.get(phase) ?? new Map<Layer, number>();
+		row.set(l, (row.get(l) ?? 0) + ms);
+		table.set(phase, row);
+	};
+	const rounds = new Set<string>();
+	const once = new Map<string, number>();
+	for (const f of files) {
+		const name = f.replace(/^.*\//, '').replace(/\.cpuprofile$/, '');
+		const m = /^r(\d+)-(.+)$/.exec(name);
+		if (!m) {
+			// Once per run (join, end): kept whole, under their own name.
+			for (const [l, ms] of layerProfile(f).byLayer) once.set(`${name}|${l}`, ms);
+			continue;
+		}
+		rounds.add(m[1]!);
+		const phase = m[2]!;
+		const split = layerProfile(f, phase === 'answers' ? ['broadcast', 'drain'] : []);
+		for (const [l, ms] of split.byLayer) add(phase, l, ms - (split.detached.get(l) ?? 0));
+		for (const [l, ms] of split.detached) add('close', l, ms);
+	}
+	const n = Math.max(1, rounds.size);
+	for (const row of table.values()) for (const [l, ms] of row) row.set(l, ms / n);
+	for (const [key, ms] of once) {
+		const [phase, l] = key.split('|') as [string, Layer];
+		add(phase, l, ms);
+	}
+	return { table, rounds: rounds.size };
+}
+
+export const ROUND_PHASES = ['open', 'answers', 'close', 'reveal', 'leaderboard'];
+
+/** Markdown: where a round's CPU goes, Quorum beside the baseline, by phase and by layer. */
+export function formatPhaseLayers(ours: PhaseLayers, base: PhaseLayers | null): string {
+	const sum = (m: Map<Layer, number> | undefined) =>
+		[...(m?.values() ?? [])].reduce((a, b) => a + b, 0);
+	const fmt = (ms: number) => ms.toFixed(0);
+	const out: string[] = [];
+	const total = (t: PhaseLayers | null, l: Layer) =>
+		ROUND_PHASES.reduce((a, ph) => a + (t?.get(ph)?.get(l) ?? 0), 0);
+	out.push('By phase, ms of CPU per round:', '');
+	out.push('| phase | ours | baseline | extra |', '| --- | ---: | ---: | ---: |');
+	let to = 0;
+	let tb = 0;
+	for (const ph of ROUND_PHASES) {
+		const o = sum(ours.get(ph));
+		const b = sum(base?.get(ph));
+		to += o;
+		tb += b;
+		out.push(`| ${ph} | ${fmt(o)} | ${base ? fmt(b) : '-'} | ${base ? fmt(o - b) : '-'} |`);
+	}
+	out.push(
+		`| **round** | **${fmt(to)}** | **${base ? fmt(tb) : '-'}** | **${base ? fmt(to - tb) : '-'}** |`
+	);
+	for (const ph of ['join', 'end-and-disconnect']) {
+		if (!ours.has(ph)) continue;
+		const o = sum(ours.get(ph));
+		const b = sum(base?.get(ph));
+		out.push(
+			`| ${ph} (whole run, not in the round) | ${fmt(o)} | ${base ? fmt(b) : '-'} | ${base ? fmt(o - b) : '-'} |`
+		);
+	}
+	out.push('', 'By layer, ms of CPU per round:', '');
+	out.push('| layer | ours | baseline | extra |', '| --- | ---: | ---: | ---: |');
+	for (const l of LAYERS) {
+		const o = total(ours, l);
+		const b = total(base, l);
+		if (o < 0.5 && b < 0.5) continue;
+		out.push(`| ${l} | ${fmt(o)} | ${base ? fmt(b) : '-'} | ${base ? fmt(o - b) : '-'} |`);
+	}
+	for (const [name, t] of [
+		['Quorum', ours],
+		['Baseline', base]
+	] as const) {
+		if (!t) continue;
+		out.push('', `${name}, ms of CPU per round, phase × layer:`, '');
+		out.push(
+			`| layer | ${ROUND_PHASES.join(' | ')} |`,
+			`| --- |${ROUND_PHASES.map(() => ' ---: |').join('')}`
+		);
+		for (const l of LAYERS) {
+			const cells = ROUND_PHASES.map((ph) => t.get(ph)?.get(l) ?? 0);
+			if (cells.every((c) => c < 0.5)) continue;
+			out.push(`| ${l} | ${cells.map(fmt).join(' | ')} |`);
+		}
+	}
+	return out.join('\n');
+}
+
 export function formatProfile(file: string, top = 25): string {
 	const s = summarizeProfile(file);
 	const line = (r: ProfileRow) =>
@@ -126,5 +339,15 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
 		console.error('usage: tsx tests/bench/profile.ts <file.cpuprofile> [top]');
 		process.exit(2);
 	}
-	console.log(formatProfile(file, Number(process.argv[3] ?? 25)));
+	if (statSync(file).isDirectory()) {
+		// A directory of phase profiles (--profile-phases), and optionally the baseline's.
+		const list = (d: string) =>
+			readdirSync(d)
+				.filter((f) => f.endsWith('.cpuprofile'))
+				.map((f) => join(d, f));
+		const base = process.argv[3];
+		console.log(
+			formatPhaseLayers(phaseLayers(list(file)).table, base ? phaseLayers(list(base)).table : null)
+		);
+	} else console.log(formatProfile(file, Number(process.argv[3] ?? 25)));
 }

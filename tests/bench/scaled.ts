@@ -203,6 +203,8 @@ export async function startScaled(o: ScaledOptions): Promise<ScaledServer> {
 					arrayBuffers: NaN,
 					cpuUser: cpuUs,
 					cpuSystem: 0,
+					// Main thread apart from V8's helpers: not split per process here.
+					cpuMain: NaN,
 					loopP99: NaN,
 					loopMax: NaN,
 					probe

@@ -1,6 +1,13 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { clientAddress, DEFAULT_LIMITS, Limits, originAllowed } from '../../src/lib/server/limits';
+import {
+	clientAddress,
+	DEFAULT_LIMITS,
+	DEFAULT_MAX_PARTICIPANTS,
+	Limits,
+	maxParticipants,
+	originAllowed
+} from '../../src/lib/server/limits';
 import { createLogger } from '../../src/lib/server/log';
 
 describe('the log never carries a secret', () => {
@@ -111,5 +118,26 @@ describe('Limits', () => {
 		expect(await limits.mayTry('a')).toEqual({ ok: true, delayMs: 0 });
 		expect(await limits.wrongCode('a')).toMatchObject({ ok: false, retryAfter: 90 });
 		expect(await limits.mayTry('a')).toMatchObject({ ok: false, retryAfter: 90 });
+	});
+});
+
+describe('students per room', () => {
+	it.each([
+		[undefined, DEFAULT_MAX_PARTICIPANTS],
+		['', DEFAULT_MAX_PARTICIPANTS],
+		['10000', 10_000],
+		[' 12000 ', 12_000],
+		['30', 30],
+		['0', DEFAULT_MAX_PARTICIPANTS],
+		['-5', DEFAULT_MAX_PARTICIPANTS],
+		['2.5', DEFAULT_MAX_PARTICIPANTS],
+		['lots', DEFAULT_MAX_PARTICIPANTS],
+		['1e400', DEFAULT_MAX_PARTICIPANTS]
+	])('QUORUM_MAX_PARTICIPANTS=%j admits %d', (raw, expected) => {
+		expect(maxParticipants({ QUORUM_MAX_PARTICIPANTS: raw })).toBe(expected);
+	});
+
+	it('is 5,000 by default', () => {
+		expect(DEFAULT_MAX_PARTICIPANTS).toBe(5000);
 	});
 });

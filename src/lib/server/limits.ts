@@ -196,3 +196,24 @@ export function originAllowed(
 		}
 	});
 }
+
+/** Students per room unless `QUORUM_MAX_PARTICIPANTS` says otherwise: far above a lecture hall. */
+export const DEFAULT_MAX_PARTICIPANTS = 5000;
+
+/**
+ * The most students one room admits (removed ones count: the cap stops bot floods of a join
+ * code). `QUORUM_MAX_PARTICIPANTS=N` raises or lowers it; anything but a positive whole number
+ * keeps the default, with a warning.
+ */
+export function maxParticipants(env: Record<string, string | undefined> = process.env): number {
+	const raw = env.QUORUM_MAX_PARTICIPANTS?.trim();
+	if (!raw) return DEFAULT_MAX_PARTICIPANTS;
+	const n = Number(raw);
+	if (!Number.isSafeInteger(n) || n <= 0) {
+		console.warn(
+			`[quorum] QUORUM_MAX_PARTICIPANTS=${raw} is not a positive whole number: ${DEFAULT_MAX_PARTICIPANTS} per room`
+		);
+		return DEFAULT_MAX_PARTICIPANTS;
+	}
+	return n;
+}

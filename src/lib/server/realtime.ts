@@ -23,7 +23,14 @@ import {
 import { isAbusiveText } from '../nickname';
 import type { AppContext } from './context';
 import type { ClusterHooks } from './cluster';
-import { clientAddress, Limits, originAllowed, type LimitConfig, type Verdict } from './limits';
+import {
+	clientAddress,
+	Limits,
+	maxParticipants,
+	originAllowed,
+	type LimitConfig,
+	type Verdict
+} from './limits';
 import { log } from './log';
 import { RoomHub, rooms, type Spread } from './room-hub';
 import {
@@ -54,14 +61,6 @@ interface SocketData {
 	refilled?: number;
 }
 
-/**
- * Far above a lecture hall; a ceiling for bot floods of a join code. `QUORUM_MAX_PARTICIPANTS`
- * raises it (an assembly; the bench's 10,000).
- */
-export function maxParticipants(env = process.env): number {
-	const n = Number(env.QUORUM_MAX_PARTICIPANTS);
-	return Number.isInteger(n) && n > 0 ? n : 5000;
-}
 type QSocket = Socket<
 	ClientToServerEvents,
 	ServerToClientEvents,
@@ -141,6 +140,7 @@ export function attachRealtime(
 		options.cluster?.leases,
 		options.cluster?.distributed
 	);
+	// Far above a lecture hall; a ceiling for bot floods of a join code (`QUORUM_MAX_PARTICIPANTS`).
 	const ops = roomOps(hub, ctx.repo, { maxParticipants: maxParticipants() });
 	/** Where a room's operations run: here (embedded), or at the room's owner (scaled). */
 	const router: RoomRouter = options.cluster?.router(ops, hub, io) ?? localRouter(ops);
