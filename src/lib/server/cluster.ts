@@ -50,7 +50,7 @@ export interface ClusterOptions {
 }
 
 /** Safe to send again when a reply was lost: the owner may have done them once already. */
-const REPEATABLE = new Set<OpName>(['answer', 'watch', 'check', 'attach', 'member', 'away']);
+const REPEATABLE = new Set<OpName>(['answer', 'watch', 'check', 'attach', 'away']);
 
 interface Request {
 	id: string;

@@ -23,7 +23,7 @@ import {
 	type RosterRow,
 	type ScreenView
 } from '../room/view';
-import type { Repository, Write } from './repository';
+import { done, type Maybe, type Repository, type Write } from './repository';
 import { checkMatches, currentCheck } from './join-check';
 import { NotOwnerError, RoomHub, type LiveRoom, type Outcome } from './room-hub';
 import { sameSecret } from './tokens';
@@ -79,16 +79,11 @@ export interface Ops {
 		 * already stored is this one, acknowledged as it was.
 		 */
 		repeat?: boolean;
-	}): Promise<OpReply<unknown>>;
+	}): Maybe<OpReply<unknown>>;
 	advance(a: { code: string; participantId: string }): Promise<OpReply<MyView>>;
 	upvote(a: { code: string; participantId: string; responseId: string }): Promise<OpReply<null>>;
 	/** A student's last tab here closed. */
 	away(a: { code: string; participantId: string }): Promise<OpReply<null>>;
-	/** Whether a recovered socket's student is still in the room. */
-	member(a: {
-		code: string;
-		participantId: string;
-	}): Promise<OpReply<'present' | 'removed' | 'gone'>>;
 }
 export type OpName = keyof Ops;
 export type OpArgs<K extends OpName> = Parameters<Ops[K]>[0];
@@ -96,13 +91,13 @@ export type OpResult<K extends OpName> = Awaited<ReturnType<Ops[K]>>;
 
 /** Where a room's operations run: this process (embedded), or the room's owner (scaled). */
 export interface RoomRouter {
-	call<K extends OpName>(op: K, args: OpArgs<K>): Promise<OpResult<K>>;
+	call<K extends OpName>(op: K, args: OpArgs<K>): Maybe<OpResult<K>>;
 }
 
 /** Every operation here, in this process. */
 export function localRouter(ops: Ops): RoomRouter {
 	return {
-		call: (op, args) => (ops[op] as (a: typeof args) => Promise<OpResult<typeof op>>)(args)
+		call: (op, args) => (ops[op] as (a: typeof args) => Maybe<OpResult<typeof op>>)(args)
 	};
 }
 
@@ -262,34 +257,37 @@ export function roomOps(hub: RoomHub, repo: Repository, options: { maxParticipan
 			return { ok: true, data: null };
 		},
 
-		async answer(a) {
-			if (!(await room(a.code))) return errorAck('no_room');
-			// Stored before the reply (see `RoomHub.answer`).
-			const r = await hub.answer(a.code, {
+		// Not async: on SQLite the whole answer is one synchronous call, the hot path of a room.
+		answer(a) {
+			const stored = hub.answer(a.code, {
 				type: 'answer',
 				participantId: a.participantId,
 				item: a.item,
 				response: a.response,
 				responseId: a.responseId
 			});
-			// Made from the room as stored: an answer found there on a repeat has been committed.
-			const reply = await hub.read(a.code, (now): OpReply<unknown> => {
-				if (!r.ok) {
-					const stored = now.state.answers[a.item]?.[a.participantId];
-					const same =
-						a.repeat &&
-						r.error === 'already_answered' &&
-						stored !== undefined &&
-						JSON.stringify(stored.response) === JSON.stringify(a.response);
-					if (!same) return errorAck(r.error);
-				}
-				// Live, the reply carries only what answering changed: a small frame, quickly made.
-				const mine = isHomework(now.state.core)
-					? myView(now.state, a.participantId)
-					: myAnswer(now.state, a.participantId);
-				return mine ? { ok: true, data: mine } : errorAck('internal');
-			});
-			return reply ?? errorAck('no_room');
+			return done(stored, (r) =>
+				// Made from the room as stored: an answer found there on a repeat has been committed.
+				done(
+					hub.read(a.code, (now): OpReply<unknown> => {
+						if (!r.ok) {
+							const mine = now.state.answers[a.item]?.[a.participantId];
+							const same =
+								a.repeat &&
+								r.error === 'already_answered' &&
+								mine !== undefined &&
+								JSON.stringify(mine.response) === JSON.stringify(a.response);
+							if (!same) return errorAck(r.error);
+						}
+						// Live, the reply carries only what answering changed: a small frame.
+						const view = isHomework(now.state.core)
+							? myView(now.state, a.participantId)
+							: myAnswer(now.state, a.participantId);
+						return view ? { ok: true, data: view } : errorAck('internal');
+					}),
+					(reply) => reply ?? errorAck('no_room')
+				)
+			);
 		},
 
 		async advance(a) {
@@ -319,13 +317,6 @@ export function roomOps(hub: RoomHub, repo: Repository, options: { maxParticipan
 			);
 			if (!r.ok && r.error !== 'bad_phase') log.warn({ code: a.code, error: r.error }, 'away');
 			return { ok: true, data: null };
-		},
-
-		async member(a) {
-			const p = await hub.read(a.code, (live) =>
-				ownEntry(live.state.participants, a.participantId)
-			);
-			return { ok: true, data: !p ? 'gone' : p.removed ? 'removed' : 'present' };
 		}
 	};
 }
