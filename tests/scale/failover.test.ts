@@ -9,61 +9,27 @@
  * - SIGSTOP the owner past its lease, then SIGCONT: another process took the room; the old owner
  *   writes nothing (fenced) and lets the room go.
  */
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { call, expectOk, nextEvent, type Client } from '../integration/harness';
-import { TEACHER_PASSCODE, type ProcessHandle } from '../support/cluster';
-import { createSessionOverHttp } from '../support/http-session';
+import { describe, expect, it, onTestFailed } from 'vitest';
+import { type ProcessHandle } from '../support/cluster';
 import { waitUntil } from '../support/processes';
 import {
+	closeRoom,
 	epochOf,
+	openRoom as openRoomIn,
 	ownerOf,
-	addressFor,
-	scaledMissing,
-	socketTo,
-	startScaled,
+	reveal,
+	scaledSuite,
 	storedAnswers,
-	Student,
-	type Scaled
+	type Scaled,
+	type ScaledRoom
 } from './scaled';
-
-const missing = scaledMissing();
-if (missing) console.log(`SKIPPED scaled-mode failover suite: ${missing}`);
 
 const N = 30;
 let s: Scaled;
-beforeAll(async () => {
-	if (!missing) s = await startScaled(3);
-});
-afterAll(async () => {
-	await s?.stop();
-});
+const missing = scaledSuite(3, 'failover', (started) => (s = started));
 
-interface Room {
-	code: string;
-	host: Client;
-	students: Student[];
-	item: number;
-}
-
-/** A room with N students joined and its first question open (`timeLimit` seconds, or none). */
-async function openRoom(timeLimit: number | 'none'): Promise<Room> {
-	const { code, hostToken } = await createSessionOverHttp(s.nginx.url, TEACHER_PASSCODE, {
-		timeLimit
-	});
-	const host = socketTo(s.nginx.url);
-	host.on('connect', () => void call(host, 'host:attach', { code, hostToken }));
-	await new Promise<void>((r) => host.once('connect', () => r()));
-	expectOk(await call(host, 'host:attach', { code, hostToken }));
-	const students = Array.from(
-		{ length: N },
-		(_, i) => new Student(s.nginx.url, code, `S${i}`, addressFor(i))
-	);
-	await Promise.all(students.map((st) => st.join()));
-	const opened = nextEvent(host, 'host:updated', (v) => v.phase === 'open', 20_000);
-	expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));
-	const item = (await opened).current;
-	return { code, host, students, item };
-}
+type Room = ScaledRoom;
+const openRoom = (timeLimit: number | 'none') => openRoomIn(s, N, timeLimit);
 
 /** Every running process but the owner. */
 async function bystander(code: string): Promise<ProcessHandle> {
@@ -82,35 +48,12 @@ async function auditOnce(room: Room) {
 	return { stored, acked };
 }
 
-/**
- * A teacher's command, answered once the controls hear the phase it leads to. The teacher's
- * socket may be reconnecting (its process died): sent again until it is attached again.
- */
-async function command(room: Room, type: 'reveal', phase = 'revealed') {
-	const heard = nextEvent(room.host, 'host:updated', (v) => v.phase === phase, 30_000);
-	await waitUntil(
-		`the teacher's ${type}`,
-		async () => {
-			if (!room.host.connected) return false;
-			const r = await call(room.host, 'host:command', { code: room.code, command: { type } });
-			return r.ok;
-		},
-		{ ms: 20_000, every: 200 }
-	);
-	return heard;
-}
-
 async function phase(room: Room): Promise<string | undefined> {
 	const r = await s.db.query<{ phase: string }>(
 		"SELECT core_json->>'phase' AS phase FROM sessions WHERE code = $1",
 		[room.code]
 	);
 	return r.rows[0]?.phase;
-}
-
-function close(room: Room) {
-	for (const st of room.students) st.close();
-	room.host.disconnect();
 }
 
 describe.skipIf(missing)('losing a process mid-question', () => {
@@ -134,12 +77,8 @@ describe.skipIf(missing)('losing a process mid-question', () => {
 		const { stored } = await auditOnce(room);
 		expect(stored.length).toBe(N);
 		// The teacher's reveal counts each of them once.
-		const revealed = nextEvent(room.host, 'host:updated', (v) => v.phase === 'revealed', 20_000);
-		expectOk(
-			await call(room.host, 'host:command', { code: room.code, command: { type: 'reveal' } })
-		);
-		expect((await revealed).reveal?.answered).toBe(N);
-		close(room);
+		expect((await reveal(room)).reveal?.answered).toBe(N);
+		closeRoom(room);
 		await victim.start();
 	});
 
@@ -177,14 +116,10 @@ describe.skipIf(missing)('losing a process mid-question', () => {
 			ms: 15_000,
 			every: 100
 		});
-		const revealed = nextEvent(room.host, 'host:updated', (v) => v.phase === 'revealed', 20_000);
-		expectOk(
-			await call(room.host, 'host:command', { code: room.code, command: { type: 'reveal' } })
-		);
-		expect((await revealed).reveal?.answered).toBe(N);
+		expect((await reveal(room)).reveal?.answered).toBe(N);
 		const { stored } = await auditOnce(room);
 		expect(stored.length).toBe(N);
-		close(room);
+		closeRoom(room);
 		await owner!.start();
 	});
 
@@ -211,10 +146,10 @@ describe.skipIf(missing)('losing a process mid-question', () => {
 		});
 		// Not before the deadline it had (the new owner kept it).
 		expect(Date.now()).toBeGreaterThanOrEqual(at);
-		expect((await command(room, 'reveal')).reveal?.answered).toBe(10);
+		expect((await reveal(room)).reveal?.answered).toBe(10);
 		const { stored } = await auditOnce(room);
 		expect(stored.length).toBe(10);
-		close(room);
+		closeRoom(room);
 		await owner!.start();
 	});
 
@@ -261,9 +196,9 @@ describe.skipIf(missing)('losing a process mid-question', () => {
 			}
 		);
 		expect((await ownerOf(s, room.code)) === owner).toBe(false);
-		expect((await command(room, 'reveal')).reveal?.answered).toBe(N);
+		expect((await reveal(room)).reveal?.answered).toBe(N);
 		const { stored } = await auditOnce(room);
 		expect(stored.length).toBe(N);
-		close(room);
+		closeRoom(room);
 	});
 });

@@ -7,68 +7,24 @@
  *   with an error (never acked and dropped); sent again once it is back, it is stored; every
  *   acked answer is in PostgreSQL once.
  */
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { call, expectOk, nextEvent, type Client } from '../integration/harness';
-import { TEACHER_PASSCODE } from '../support/cluster';
-import { createSessionOverHttp } from '../support/http-session';
+import { describe, expect, it, onTestFailed } from 'vitest';
+import { nextEvent } from '../integration/harness';
 import { waitUntil } from '../support/processes';
 import {
-	addressFor,
-	scaledMissing,
-	socketTo,
-	startScaled,
+	closeRoom,
+	openRoom as openRoomIn,
+	reveal,
+	scaledSuite,
 	storedAnswers,
-	Student,
-	type Scaled
+	type Scaled,
+	type Student
 } from './scaled';
-
-const missing = scaledMissing();
-if (missing) console.log(`SKIPPED scaled-mode outage suite: ${missing}`);
 
 const N = 30;
 let s: Scaled;
-beforeAll(async () => {
-	if (!missing) s = await startScaled(3);
-});
-afterAll(async () => {
-	await s?.stop();
-});
+const missing = scaledSuite(3, 'outage', (started) => (s = started));
 
-async function openRoom() {
-	const { code, hostToken } = await createSessionOverHttp(s.nginx.url, TEACHER_PASSCODE, {
-		timeLimit: 'none'
-	});
-	const host: Client = socketTo(s.nginx.url);
-	host.on('connect', () => void call(host, 'host:attach', { code, hostToken }));
-	await new Promise<void>((r) => host.once('connect', () => r()));
-	expectOk(await call(host, 'host:attach', { code, hostToken }));
-	const students = Array.from(
-		{ length: N },
-		(_, i) => new Student(s.nginx.url, code, `S${i}`, addressFor(i))
-	);
-	await Promise.all(students.map((st) => st.join()));
-	const opened = nextEvent(host, 'host:updated', (v) => v.phase === 'open', 20_000);
-	expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));
-	const item = (await opened).current;
-	return { code, host, students, item };
-}
-
-async function reveal(room: Awaited<ReturnType<typeof openRoom>>) {
-	const heard = nextEvent(room.host, 'host:updated', (v) => v.phase === 'revealed', 30_000);
-	await waitUntil(
-		'the reveal',
-		async () => {
-			if (!room.host.connected) return false;
-			const r = await call(room.host, 'host:command', {
-				code: room.code,
-				command: { type: 'reveal' }
-			});
-			return r.ok;
-		},
-		{ ms: 20_000, every: 250 }
-	);
-	return heard;
-}
+const openRoom = () => openRoomIn(s, N, 'none');
 
 describe.skipIf(missing)('Redis and PostgreSQL outages', () => {
 	it('Redis restarted mid-question: every answer acked and counted once', async () => {
@@ -98,8 +54,7 @@ describe.skipIf(missing)('Redis and PostgreSQL outages', () => {
 		const stored = (await storedAnswers(s, room.code)).get(room.item) ?? [];
 		expect(stored.length).toBe(N);
 		expect(new Set(stored)).toEqual(new Set(room.students.map((st) => st.id)));
-		for (const st of room.students) st.close();
-		room.host.disconnect();
+		closeRoom(room);
 	});
 
 	it('PostgreSQL stopped for a few seconds: answers are refused or stored, never acked and lost', async () => {
@@ -139,7 +94,6 @@ describe.skipIf(missing)('Redis and PostgreSQL outages', () => {
 		expect(new Set(stored)).toEqual(new Set(room.students.map((st) => st.id)));
 		expect((await reveal(room)).reveal?.answered).toBe(N);
 		console.log(`PostgreSQL outage: ${ackedDuring} of ${during.length} answers acked during it`);
-		for (const st of room.students) st.close();
-		room.host.disconnect();
+		closeRoom(room);
 	});
 });

@@ -4,31 +4,22 @@
  * the same phases, no payload crosses rooms, no answer key before the reveal, and every acked
  * answer is stored once in PostgreSQL.
  */
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { call, expectOk, nextEvent } from '../integration/harness';
 import { TEACHER_PASSCODE } from '../support/cluster';
 import { createSessionOverHttp } from '../support/http-session';
 import {
 	ownerOf,
 	addressFor,
-	scaledMissing,
+	scaledSuite,
 	socketTo,
-	startScaled,
 	storedAnswers,
 	Student,
 	type Scaled
 } from './scaled';
 
-const missing = scaledMissing();
-if (missing) console.log(`SKIPPED scaled-mode rooms suite: ${missing}`);
-
 let s: Scaled;
-beforeAll(async () => {
-	if (!missing) s = await startScaled(4);
-});
-afterAll(async () => {
-	await s?.stop();
-});
+const missing = scaledSuite(4, 'rooms', (started) => (s = started));
 
 /** Fields that only a reveal may carry to a student. */
 const KEY = /"(answer|accept|correctOrder|explanation|evidence|correct)"\s*:/;

@@ -5,8 +5,12 @@
  * student page does (`src/lib/client/live.svelte.ts`).
  */
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { io as connect } from 'socket.io-client';
-import { call, type Client } from '../integration/harness';
+import { call, expectOk, nextEvent, type Client } from '../integration/harness';
+import { TEACHER_PASSCODE } from '../support/cluster';
+import { createSessionOverHttp } from '../support/http-session';
+import { waitUntil } from '../support/processes';
 import type { Ack } from '../../src/lib/protocol';
 import type { MyView, PublicView } from '../../src/lib/room/view';
 import { processLogs, startProcesses, stopProcesses, type ProcessHandle } from '../support/cluster';
@@ -27,6 +31,25 @@ export interface Scaled {
 /** Why the scaled suites cannot run here, or null. */
 export function scaledMissing(): string | null {
 	return postgresMissing();
+}
+
+/**
+ * A suite's cluster of `n` processes: started before its tests, stopped after, handed to `use`.
+ * Returns why it cannot run here (the suite skips, and says so), or null.
+ */
+export function scaledSuite(n: number, name: string, use: (s: Scaled) => void): string | null {
+	const missing = scaledMissing();
+	if (missing) console.log(`SKIPPED scaled-mode ${name} suite: ${missing}`);
+	let started: Scaled | undefined;
+	beforeAll(async () => {
+		if (missing) return;
+		started = await startScaled(n);
+		use(started);
+	});
+	afterAll(async () => {
+		await started?.stop();
+	});
+	return missing;
 }
 
 export async function startScaled(n: number, env: Record<string, string> = {}): Promise<Scaled> {
@@ -219,4 +242,61 @@ export class Student {
 	}
 }
 
-export { stopProcesses };
+export interface ScaledRoom {
+	code: string;
+	host: Client;
+	students: Student[];
+	item: number;
+}
+
+/**
+ * A room made over HTTP through nginx, its teacher attached (and attached again after any
+ * reconnect), `n` students joined (ten to an address) and its first question open.
+ */
+export async function openRoom(
+	s: Scaled,
+	n: number,
+	timeLimit: number | 'none'
+): Promise<ScaledRoom> {
+	const { code, hostToken } = await createSessionOverHttp(s.nginx.url, TEACHER_PASSCODE, {
+		timeLimit
+	});
+	const host = socketTo(s.nginx.url);
+	host.on('connect', () => void call(host, 'host:attach', { code, hostToken }));
+	await new Promise<void>((r) => host.once('connect', () => r()));
+	expectOk(await call(host, 'host:attach', { code, hostToken }));
+	const students = Array.from(
+		{ length: n },
+		(_, i) => new Student(s.nginx.url, code, `S${i}`, addressFor(i))
+	);
+	await Promise.all(students.map((st) => st.join()));
+	const opened = nextEvent(host, 'host:updated', (v) => v.phase === 'open', 20_000);
+	expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));
+	return { code, host, students, item: (await opened).current };
+}
+
+/**
+ * The teacher's reveal, resolved with the controls' view of it. Their socket may be
+ * reconnecting (its process died): sent again until it is attached again and accepted.
+ */
+export async function reveal(room: ScaledRoom) {
+	const heard = nextEvent(room.host, 'host:updated', (v) => v.phase === 'revealed', 30_000);
+	await waitUntil(
+		'the reveal',
+		async () => {
+			if (!room.host.connected) return false;
+			const r = await call(room.host, 'host:command', {
+				code: room.code,
+				command: { type: 'reveal' }
+			});
+			return r.ok;
+		},
+		{ ms: 20_000, every: 200 }
+	);
+	return heard;
+}
+
+export function closeRoom(room: ScaledRoom) {
+	for (const st of room.students) st.close();
+	room.host.disconnect();
+}

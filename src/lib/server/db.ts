@@ -16,7 +16,14 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { join, resolve } from 'node:path';
 import type { Answer, Core, Participant, RoomState } from '../room/types';
-import type { DeletedRows, Repository, SessionSummary, StoredSession, Write } from './repository';
+import {
+	participantFromRow,
+	type DeletedRows,
+	type Repository,
+	type SessionSummary,
+	type StoredSession,
+	type Write
+} from './repository';
 import { log as logger } from './log';
 
 export type { DeletedRows, Repository, SessionSummary, StoredSession, Write } from './repository';
@@ -383,21 +390,9 @@ export function openDatabase(
 			if (!row) return null;
 			const core = JSON.parse(row.core_json) as Core;
 			const participants: Record<string, Participant> = {};
-			for (const r of q.participants.all(code) as Record<string, string | number>[]) {
-				const extra = String(r.extra_time);
-				participants[String(r.id)] = {
-					id: String(r.id),
-					nickname: String(r.nickname),
-					joinedAt: Number(r.joined_at),
-					extraTime: extra === 'untimed' ? 'untimed' : (Number(extra) as 1 | 1.5 | 2),
-					removed: Number(r.removed) === 1,
-					connected: false,
-					score: Number(r.score),
-					correct: Number(r.correct),
-					streak: Number(r.streak),
-					bestStreak: Number(r.best_streak),
-					progress: Number(r.progress)
-				};
+			for (const r of q.participants.all(code) as Record<string, unknown>[]) {
+				const p = participantFromRow(r);
+				participants[p.id] = p;
 			}
 			const answers: RoomState['answers'] = {};
 			for (const r of q.answers.all(code) as Record<string, string | number | null>[]) {

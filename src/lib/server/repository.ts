@@ -7,6 +7,27 @@
  */
 import type { Answer, Core, Participant, RoomState } from '../room/types';
 
+/**
+ * A participant as either store returns its row (`removed` is 0/1 in SQLite, a boolean in
+ * PostgreSQL; bigints already read as numbers). Nobody is connected when a room is loaded.
+ */
+export function participantFromRow(r: Record<string, unknown>): Participant {
+	const extra = String(r.extra_time);
+	return {
+		id: String(r.id),
+		nickname: String(r.nickname),
+		joinedAt: Number(r.joined_at),
+		extraTime: extra === 'untimed' ? 'untimed' : (Number(extra) as 1 | 1.5 | 2),
+		removed: r.removed === true || Number(r.removed) === 1,
+		connected: false,
+		score: Number(r.score),
+		correct: Number(r.correct),
+		streak: Number(r.streak),
+		bestStreak: Number(r.best_streak),
+		progress: Number(r.progress)
+	};
+}
+
 /** A value, or its promise: SQLite answers at once, PostgreSQL later. */
 export type Maybe<T> = T | Promise<T>;
 

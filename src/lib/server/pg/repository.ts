@@ -20,6 +20,7 @@ import { STALE_LIVE_MS } from '../db';
 import { log } from '../log';
 import {
 	FencedError,
+	participantFromRow,
 	type DeletedRows,
 	type Fence,
 	type LeaseStore,
@@ -134,22 +135,7 @@ function redacted(url: string): string {
 
 type Row = Record<string, unknown>;
 
-function participantOf(r: Row): Participant {
-	const extra = String(r.extra_time);
-	return {
-		id: String(r.id),
-		nickname: String(r.nickname),
-		joinedAt: Number(r.joined_at),
-		extraTime: extra === 'untimed' ? 'untimed' : (Number(extra) as 1 | 1.5 | 2),
-		removed: r.removed === true,
-		connected: false,
-		score: Number(r.score),
-		correct: Number(r.correct),
-		streak: Number(r.streak),
-		bestStreak: Number(r.best_streak),
-		progress: Number(r.progress)
-	};
-}
+const participantOf = (r: Row): Participant => participantFromRow(r);
 
 function answerOf(r: Row): Answer {
 	const a: Answer = {
