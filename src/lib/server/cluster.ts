@@ -210,7 +210,8 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterHook
 		ops = o;
 		hub = h;
 		every(renewMs, renew);
-		every(renewMs, adopt);
+		// Twice a renewal: a dead owner's room is taken soon after its lease runs out.
+		every(renewMs / 2, adopt);
 		return {
 			async call<K extends OpName>(op: K, args: OpArgs<K>): Promise<OpResult<K>> {
 				const code = (args as { code: string }).code;
