@@ -315,7 +315,9 @@ export function roomOps(hub: RoomHub, repo: Repository, options: { maxParticipan
 				a.code,
 				await hub.submit(a.code, { type: 'disconnect', participantId: a.participantId })
 			);
-			if (!r.ok && r.error !== 'bad_phase') log.warn({ code: a.code, error: r.error }, 'away');
+			// A removed student or a room gone has nobody to mark away: nothing to say.
+			if (!r.ok && r.error !== 'bad_phase' && r.error !== 'removed')
+				log.warn({ code: a.code, error: r.error }, 'marking a student away was refused');
 			return { ok: true, data: null };
 		}
 	};
