@@ -15,6 +15,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { TEACHER_PASSCODE, startProcesses, stopProcesses } from '../support/cluster';
 import { createSessionOverHttp, singleChoiceItems } from '../support/http-session';
 import { startNginx } from '../support/nginx';
+import { postgresMissing, startPostgres } from '../support/postgres';
 import { startRedis } from '../support/redis';
 import { round2, type ServerHello, type ServerStats } from './lib';
 import type { TargetResult } from './run';
@@ -36,34 +37,12 @@ export interface ScaledServer {
 	stop(): Promise<void>;
 }
 
-interface PostgresHandle {
-	url: string;
-	stop(): Promise<void>;
-}
-
-/**
- * `tests/support/postgres.ts` (the PostgreSQL harness: `initdb` into a temp folder, its own
- * port), loaded only when needed; it answers null where PostgreSQL is not installed.
- */
-async function startPostgres(): Promise<PostgresHandle> {
-	const file = '../support/postgres';
-	let mod: {
-		startPostgres?: () => Promise<PostgresHandle | null>;
-		postgresMissing?: () => string | null;
-	};
-	try {
-		mod = (await import(/* @vite-ignore */ file)) as typeof mod;
-	} catch (e) {
-		throw new Error(
-			`--processes needs tests/support/postgres.ts (startPostgres); ${String(e)}. ` +
-				'Without PostgreSQL: --processes 1 --embedded.'
-		);
-	}
-	if (!mod.startPostgres) throw new Error('tests/support/postgres.ts has no startPostgres()');
-	const pg = await mod.startPostgres();
+/** A throwaway PostgreSQL (`tests/support/postgres.ts`), or why there is none here. */
+async function needPostgres() {
+	const pg = await startPostgres();
 	if (!pg)
 		throw new Error(
-			`no PostgreSQL here: ${mod.postgresMissing?.() ?? 'initdb not found'}. ` +
+			`no PostgreSQL here: ${postgresMissing() ?? 'initdb not found'}. ` +
 				'Without it: --processes 1 --embedded.'
 		);
 	return pg;
@@ -141,7 +120,7 @@ export async function startScaled(o: ScaledOptions): Promise<ScaledServer> {
 		};
 		let redisPid: () => number | undefined = () => undefined;
 		if (!o.embedded) {
-			const pg = await startPostgres();
+			const pg = await needPostgres();
 			stops.push(() => pg.stop());
 			const redis = await startRedis();
 			stops.push(() => redis.stop());

@@ -618,8 +618,7 @@ export class RoomHub {
 			queue.forEach((q, i) => q.resolve(results[i] ?? { ok: false, error: 'bad_phase' }));
 		const failed = (e: unknown) => {
 			log.error({ code, err: e }, 'batch failed');
-			const error = e instanceof NotOwnerError || e instanceof FencedError ? 'moved' : 'internal';
-			for (const q of queue) q.resolve({ ok: false, error });
+			for (const q of queue) q.resolve({ ok: false, error: 'internal' });
 		};
 		try {
 			const results = this.runMany(code, queue);
