@@ -73,7 +73,7 @@ export function createRoom(input: {
 		pausedAt: null,
 		pollRevealed: false
 	};
-	return { core, participants: {}, answers: {}, upvotes: {} };
+	return roomState(shapedCore(core), {}, {}, {});
 }
 
 export function isHomework(core: Core): boolean {
@@ -189,7 +189,7 @@ function putParticipant(state: RoomState, p: Participant, owned?: Owned): RoomSt
 		prev.nickname !== p.nickname;
 	if (inPlace && ranksMove)
 		rankVersions.set(participants, (rankVersions.get(participants) ?? 0) + 1);
-	return inPlace ? state : { ...state, participants };
+	return inPlace ? state : roomState(state.core, participants, state.answers, state.upvotes);
 }
 
 function active(state: RoomState): Participant[] {
@@ -247,8 +247,49 @@ function closesAt(state: RoomState): number | null {
 const ok = (state: RoomState, effects: Effect[] = []): StepResult => ({ ok: true, state, effects });
 const fail = (error: RoomError): StepResult => ({ ok: false, error });
 
+/**
+ * A room state, always built here with the same fields in the same order. Objects made by
+ * spreading take their hidden class from whatever they were spread from, and a new one now and
+ * then (a class V8 dropped once no object had it): the room's hot functions, optimised for one
+ * class, were thrown away and recompiled a few dozen times a round. Built as one literal, every
+ * state shares a class that lives as long as this code.
+ */
+export function roomState(
+	core: Core,
+	participants: RoomState['participants'],
+	answers: RoomState['answers'],
+	upvotes: RoomState['upvotes']
+): RoomState {
+	return { core, participants, answers, upvotes };
+}
+
+/** The core with the same fields in the same order every time (see `roomState`). */
+export function shapedCore(c: Core): Core {
+	return {
+		code: c.code,
+		kitSlug: c.kitSlug,
+		kitTitle: c.kitTitle,
+		createdAt: c.createdAt,
+		settings: c.settings,
+		items: c.items,
+		phase: c.phase,
+		current: c.current,
+		locked: c.locked,
+		openedAt: c.openedAt,
+		opened: c.opened,
+		deadline: c.deadline,
+		pausedAt: c.pausedAt,
+		pollRevealed: c.pollRevealed
+	};
+}
+
 function withCore(state: RoomState, patch: Partial<Core>): RoomState {
-	return { ...state, core: { ...state.core, ...patch } };
+	return roomState(
+		shapedCore({ ...state.core, ...patch }),
+		state.participants,
+		state.answers,
+		state.upvotes
+	);
 }
 
 function schedule(state: RoomState): Effect {
@@ -345,7 +386,12 @@ function reveal(state: RoomState): StepResult {
 		participants[p.id] = after;
 		changed.push(p.id);
 	}
-	const next = { ...withCore(state, { phase: 'revealed' as const }), participants };
+	const next = roomState(
+		shapedCore({ ...core, phase: 'revealed' }),
+		participants,
+		state.answers,
+		state.upvotes
+	);
 	const effects: Effect[] = [{ type: 'coreChanged' }];
 	if (changed.length) effects.push({ type: 'participantsChanged', ids: changed });
 	effects.push({ type: 'resultsRevealed' });
@@ -457,12 +503,29 @@ function makeEntry(
 function credited(p: Participant, a: Answer | undefined): Participant {
 	const right = a?.credit === 1;
 	const streak = right ? p.streak + 1 : 0;
-	return {
-		...p,
+	return participantWith(p, {
 		score: p.score + (a?.points ?? 0),
 		correct: p.correct + (right ? 1 : 0),
 		streak,
 		bestStreak: Math.max(p.bestStreak, streak)
+	});
+}
+
+/** A changed participant, with the fields always in one order (see `roomState`). */
+function participantWith(p: Participant, patch: Partial<Participant>): Participant {
+	const n = { ...p, ...patch };
+	return {
+		id: n.id,
+		nickname: n.nickname,
+		joinedAt: n.joinedAt,
+		extraTime: n.extraTime,
+		removed: n.removed,
+		connected: n.connected,
+		score: n.score,
+		correct: n.correct,
+		streak: n.streak,
+		bestStreak: n.bestStreak,
+		progress: n.progress
 	};
 }
 
@@ -493,7 +556,7 @@ function withAnswer(state: RoomState, entry: Answer, owned?: Owned): RoomState {
 	const answers = { ...state.answers, [entry.item]: record };
 	answerCounts.set(record, count);
 	owned?.add(record).add(answers);
-	return { ...state, answers };
+	return roomState(state.core, state.participants, answers, state.upvotes);
 }
 
 function answers(state: RoomState, list: AnswerCommand[], now: number, owned: Owned): StepResult {
@@ -630,7 +693,7 @@ function removeAll(state: RoomState, ids: string[], now: number, owned: Owned): 
 	const effects: Effect[] = [];
 	let next = state;
 	for (const p of targets)
-		next = putParticipant(next, { ...p, removed: true, connected: false }, owned);
+		next = putParticipant(next, participantWith(p, { removed: true, connected: false }), owned);
 	effects.push({ type: 'participantsChanged', ids: targets.map((p) => p.id) });
 	return closeIfDone(next, effects, now, true);
 }
@@ -694,7 +757,7 @@ export function step(
 			const connected = cmd.type === 'connect';
 			if (p.connected === connected) return ok(state);
 			const effects: Effect[] = [];
-			const next = setParticipant(state, { ...p, connected }, effects, owned, true);
+			const next = setParticipant(state, participantWith(p, { connected }), effects, owned, true);
 			return core.phase === 'ended' ? ok(next, effects) : closeIfDone(next, effects, now);
 		}
 		case 'answer':
@@ -713,10 +776,10 @@ export function step(
 			if (target.participantId === voter.id) return fail('own_response');
 			const voters = ownEntry(state.upvotes, cmd.responseId) ?? [];
 			if (voters.includes(voter.id)) return fail('already_upvoted');
-			const next = {
-				...state,
-				upvotes: { ...state.upvotes, [cmd.responseId]: [...voters, voter.id] }
-			};
+			const next = roomState(state.core, state.participants, state.answers, {
+				...state.upvotes,
+				[cmd.responseId]: [...voters, voter.id]
+			});
 			return ok(next, [{ type: 'upvoted', responseId: cmd.responseId, voterId: voter.id }]);
 		}
 		case 'start':
@@ -736,7 +799,10 @@ export function step(
 			if (p.progress >= core.items.length) return fail('wrong_item');
 			if (!state.answers[p.progress]?.[p.id]) return fail('invalid_response');
 			const effects: Effect[] = [];
-			return ok(setParticipant(state, { ...p, progress: p.progress + 1 }, effects, owned), effects);
+			return ok(
+				setParticipant(state, participantWith(p, { progress: p.progress + 1 }), effects, owned),
+				effects
+			);
 		}
 		case 'lock':
 			// A command that only repeats the current state writes nothing (a double click, a flood).
@@ -769,7 +835,12 @@ export function step(
 			if (p.extraTime === cmd.extraTime) return ok(state);
 			const effects: Effect[] = [];
 			return closeIfDone(
-				setParticipant(state, { ...p, extraTime: cmd.extraTime as ExtraTime }, effects, owned),
+				setParticipant(
+					state,
+					participantWith(p, { extraTime: cmd.extraTime as ExtraTime }),
+					effects,
+					owned
+				),
 				effects,
 				now
 			);
@@ -829,7 +900,7 @@ export function step(
 				...state.answers,
 				[target.item]: { ...state.answers[target.item], [target.participantId]: updated }
 			};
-			return ok({ ...state, answers }, [
+			return ok(roomState(state.core, state.participants, answers, state.upvotes), [
 				{
 					type: 'moderated',
 					item: target.item,

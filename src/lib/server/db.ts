@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { join, resolve } from 'node:path';
 import type { Answer, Core, Participant, RoomState } from '../room/types';
+import { roomState, shapedCore } from '../room/machine';
 import {
 	participantFromRow,
 	type DeletedRows,
@@ -415,7 +416,7 @@ export function openDatabase(
 			}
 			return {
 				hostTokenHash: row.host_token_hash,
-				state: { core, participants, answers, upvotes }
+				state: roomState(shapedCore(core), participants, answers, upvotes)
 			};
 		},
 		saveCore(core) {

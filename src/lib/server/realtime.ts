@@ -7,7 +7,6 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import * as v from 'valibot';
 import {
-	AnswerSchema,
 	HostAttachSchema,
 	HostCommandPayload,
 	JoinSchema,
@@ -21,6 +20,7 @@ import {
 	type ServerToClientEvents
 } from '../protocol';
 import { isAbusiveText } from '../nickname';
+import { parseAnswer } from './fast-answer';
 import type { AppContext } from './context';
 import type { ClusterHooks } from './cluster';
 import {
@@ -79,18 +79,18 @@ function failed<T>(event: string, socket: QSocket, reply: (r: Ack<T>) => void, e
 	reply(errorAck('internal'));
 }
 
-/** The ack callback, if the client sent one (always last), and the arguments before it. */
-function split(args: unknown[]): { reply: (r: unknown) => void; params: unknown[] } {
-	const last = args.at(-1);
-	if (typeof last !== 'function') return { reply: ignore, params: args };
-	let done = false;
-	const reply = (r: unknown) => {
-		if (done) return;
-		done = true;
-		(last as (r: unknown) => void)(r);
-	};
-	return { reply, params: args.slice(0, -1) };
+/**
+ * The ack callback, if the client sent one (always last). Socket.IO's own ack answers once (a
+ * second call is dropped), and nothing from the wire is a function but the ack.
+ */
+function ackOf(args: unknown[]): (r: unknown) => void {
+	const last = args[args.length - 1];
+	return typeof last === 'function' ? (last as (r: unknown) => void) : ignore;
 }
+
+/** A payload's check: a valibot schema, or a hand-written fast path for the hot one. */
+type Check<P> =
+	v.GenericSchema<unknown, P> | ((p: unknown) => { success: true; output: P } | { success: false });
 
 export interface Realtime {
 	io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -148,6 +148,8 @@ export function attachRealtime(
 	const ops = roomOps(hub, ctx.repo, { maxParticipants: maxParticipants() });
 	/** Where a room's operations run: here (embedded), or at the room's owner (scaled). */
 	const router: RoomRouter = options.cluster?.router(ops, hub, io) ?? localRouter(ops);
+	/** The events handlers listen to (`on` adds each); any other gets `unknown_event`. */
+	const known = new Set<string>();
 	/** Sockets whose join waits for its turn (apart from `socket.data`, which `enter` replaces). */
 	const joining = new WeakSet<QSocket>();
 
@@ -158,19 +160,21 @@ export function attachRealtime(
 	function on<P, T>(
 		socket: QSocket,
 		event: keyof ClientToServerEvents,
-		schema: v.GenericSchema<unknown, P>,
+		check: Check<P>,
 		handler: (p: P) => Ack<T> | Promise<Ack<T>>
 	) {
+		known.add(event);
 		(socket.on as (e: string, h: (...args: unknown[]) => void) => void)(event, (...args) => {
-			const { reply, params } = split(args);
+			const reply = ackOf(args);
 			// The teacher's controls may moderate in bursts: their commands are limited per room
 			// instead. Everything else (an attach sends the whole roster) is limited per socket.
 			const command = socket.data.role === 'host' && event === 'host:command';
 			if (!command && !bucket(socket)) return reply(errorAck('rate_limited'));
-			const payload = params[0];
-			if (params.length !== 1 || typeof payload !== 'object' || payload === null)
+			const payload = args[0];
+			const params = reply === ignore ? args.length : args.length - 1;
+			if (params !== 1 || typeof payload !== 'object' || payload === null)
 				return reply(errorAck('bad_request'));
-			const parsed = v.safeParse(schema, payload);
+			const parsed = typeof check === 'function' ? check(payload) : v.safeParse(check, payload);
 			if (!parsed.success) return reply(errorAck('invalid_payload'));
 			try {
 				const result = handler(parsed.output);
@@ -255,11 +259,10 @@ export function attachRealtime(
 		(socket.request as { res?: unknown }).res = undefined;
 
 		// Unknown events get an answer too, so no client waits for its own timeout.
-		// (An event is known when a handler below listens to it: nothing to keep in step.)
+		// (An event is known once `on` below has listened to it: nothing to keep in step.)
 		socket.onAny((event: string, ...args: unknown[]) => {
-			if (socket.listeners(event as keyof ClientToServerEvents).length) return;
-			const { reply } = split(args);
-			reply(bucket(socket) ? errorAck('unknown_event') : errorAck('rate_limited'));
+			if (known.has(event)) return;
+			ackOf(args)(bucket(socket) ? errorAck('unknown_event') : errorAck('rate_limited'));
 		});
 
 		on(socket, 'room:join', JoinSchema, async (p) => {
@@ -366,7 +369,7 @@ export function attachRealtime(
 			return router.call('command', { code: p.code, command: p.command });
 		});
 
-		on(socket, 'answer:submit', AnswerSchema, (p) => {
+		on(socket, 'answer:submit', parseAnswer, (p) => {
 			const id = socket.data.participantId;
 			if (socket.data.role !== 'student' || socket.data.code !== p.code || !id)
 				return errorAck('not_joined');

@@ -16,6 +16,7 @@
  */
 import pg from 'pg';
 import type { Answer, Core, Participant, RoomState } from '../../room/types';
+import { roomState, shapedCore } from '../../room/machine';
 import { STALE_LIVE_MS } from '../db';
 import { log } from '../log';
 import {
@@ -382,7 +383,7 @@ export async function openPostgres(
 				for (const r of votes.rows) (upvotes[r.response_id] ??= []).push(r.voter_id);
 				return {
 					hostTokenHash: row.host_token_hash,
-					state: { core: row.core_json, participants, answers, upvotes }
+					state: roomState(shapedCore(row.core_json), participants, answers, upvotes)
 				};
 			}, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'),
 		commit,
