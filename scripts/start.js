@@ -13,13 +13,14 @@ function newest(dir) {
 	return t;
 }
 
-const built = existsSync('build/handler.js') ? statSync('build/handler.js').mtimeMs : 0;
+// The server bundle is written last by `npm run build`: older than the sources means rebuild.
+const built = existsSync('build/server.js') ? statSync('build/server.js').mtimeMs : 0;
 if (!built || newest('src') > built || process.env.QUORUM_REBUILD) {
 	console.log('Building Quorum (first start or sources changed)…');
-	const r = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+	const r = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
 	if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const child = spawn('npx', ['tsx', 'src/prod-server.ts'], {
+const child = spawn(process.execPath, ['--enable-source-maps', 'build/server.js'], {
 	stdio: 'inherit',
 	env: { NODE_ENV: 'production', ...process.env }
 });

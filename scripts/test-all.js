@@ -45,7 +45,7 @@ const have = (cmd) =>
 vitest('.test-unit.json');
 
 // The end-to-end and the multi-process tests run the production build.
-const built = run('npx', ['vite', 'build']);
+const built = run('npm', ['run', 'build']);
 ok = built && ok;
 if (!built) failed += 1;
 

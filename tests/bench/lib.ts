@@ -177,13 +177,17 @@ function parseLimit(s: string): number | undefined {
 
 const children = new Set<ChildProcess>();
 
-/** Starts a TypeScript file in a new Node process with the tsx loader and an IPC channel. */
+/**
+ * Starts a file in a new Node process with an IPC channel: TypeScript with the tsx loader, a
+ * bundle (JavaScript) as it is.
+ */
 export function startTs(
 	file: string,
 	args: string[],
 	options: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}
 ): ChildProcess {
-	const nodeArgs = ['--import', 'tsx', ...(options.nodeArgs ?? []), file, ...args];
+	const loader = file.endsWith('.ts') ? ['--import', 'tsx'] : [];
+	const nodeArgs = [...loader, ...(options.nodeArgs ?? []), file, ...args];
 	const child = spawn(process.execPath, nodeArgs, {
 		stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
 		env: { ...process.env, ...options.env }

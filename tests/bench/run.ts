@@ -54,7 +54,7 @@ import {
 	writeFileSync
 } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ChildProcess } from 'node:child_process';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -81,6 +81,7 @@ import {
 } from './lib';
 import { formatPhaseLayers, formatProfile, phaseLayers } from './profile';
 import { scaledReport, startScaled } from './scaled';
+import { buildServer } from '../../scripts/build-server.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -200,13 +201,31 @@ interface ServerProc {
 	stop(): Promise<void>;
 }
 
+/**
+ * Both servers run as production runs Quorum (`node build/server.js`): bundled by esbuild with
+ * `scripts/build-server.js`, not through tsx. Built once per bench run, beside node_modules so
+ * that their packages resolve.
+ */
+let bundles: Promise<{ ours: string; baseline: string }> | null = null;
+function serverBundles() {
+	bundles ??= (async () => {
+		const dir = resolve('node_modules/.cache/quorum-bench');
+		const ours = join(dir, 'server.js');
+		const baseline = join(dir, 'baseline-server.js');
+		await buildServer('tests/bench/server.ts', ours);
+		await buildServer('tests/bench/baseline-server.ts', baseline);
+		return { ours, baseline };
+	})();
+	return bundles;
+}
+
 async function startServer(
 	kind: 'ours' | 'baseline' | 'scaled',
 	sizes: Record<string, number>,
 	profileDir: string | null
 ): Promise<ServerProc> {
 	if (kind === 'scaled') return startScaled(opts);
-	const file = kind === 'ours' ? 'tests/bench/server.ts' : 'tests/bench/baseline-server.ts';
+	const file = (await serverBundles())[kind];
 	const args = ['--rounds', String(opts.rounds), '--time-limit', String(opts.timeLimit ?? 'none')];
 	if (kind === 'ours' && opts.noHandler) args.push('--no-handler');
 	if (kind === 'ours') {

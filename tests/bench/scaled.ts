@@ -12,12 +12,14 @@
  * `scaledReport` beside the single-process run.
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { TEACHER_PASSCODE, startProcesses, stopProcesses } from '../support/cluster';
 import { createSessionOverHttp, singleChoiceItems } from '../support/http-session';
 import { startNginx } from '../support/nginx';
 import { postgresMissing, startPostgres } from '../support/postgres';
 import { startRedis } from '../support/redis';
 import { round2, type ServerHello, type ServerStats } from './lib';
+import { buildServer } from '../../scripts/build-server.js';
 import type { TargetResult } from './run';
 
 export interface ScaledOptions {
@@ -128,9 +130,10 @@ export async function startScaled(o: ScaledOptions): Promise<ScaledServer> {
 			env.QUORUM_DATABASE_URL = pg.url;
 			env.QUORUM_REDIS_URL = redis.url;
 		}
-		const procs = await startProcesses(o.processes, env, {
-			entry: 'tests/bench/cluster-server.ts'
-		});
+		// Bundled, as production runs (`scripts/build-server.js`), beside node_modules.
+		const entry = resolve('node_modules/.cache/quorum-bench/cluster-server.js');
+		await buildServer('tests/bench/cluster-server.ts', entry);
+		const procs = await startProcesses(o.processes, env, { entry });
 		stops.push(() => stopProcesses(procs));
 		// Two descriptors per student in nginx (client and upstream side), wherever it lands.
 		const nginx = await startNginx(

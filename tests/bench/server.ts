@@ -7,7 +7,8 @@
  *
  * Prints `{code, hostToken, port}` as one JSON line on stdout, then answers the orchestrator's
  * IPC requests (see `server-common.ts`). Run by `run.ts`; can also be run by hand with
- * `node --import tsx --expose-gc tests/bench/server.ts --rounds 5`.
+ * `node --import tsx --expose-gc tests/bench/server.ts --rounds 5` (the bench runs it bundled, as
+ * production runs `build/server.js`: see `serverBundles` in `run.ts`).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

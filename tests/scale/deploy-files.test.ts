@@ -79,7 +79,7 @@ describe('deploy/', () => {
 
 	it('the systemd unit verifies and runs the production entry', async (ctx) => {
 		const unit = readFileSync('deploy/quorum@.service', 'utf8');
-		expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node --import tsx src\/prod-server\.ts$/m);
+		expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node --enable-source-maps build\/server\.js$/m);
 		expect(unit).toMatch(/^Environment=PORT=%i$/m);
 		expect(unit).toMatch(/^EnvironmentFile=\/etc\/quorum\/env$/m);
 		expect(unit).toMatch(/^Restart=always$/m);

@@ -1,8 +1,9 @@
 /**
  * Quorum server processes for the multi-process tests and the bench: each runs the production
- * entry (`src/prod-server.ts`, SvelteKit's handler from `build/`: run `npx vite build` first) as
- * `node --import tsx`, so that the pid is the server itself (a `tsx` CLI would put a process of
- * its own in between, and `kill -9` or SIGSTOP would miss the server).
+ * server as systemd does (`node build/server.js`, SvelteKit's handler beside it: run `npm run
+ * build` first), so that the pid is the server itself and `kill -9` or SIGSTOP reaches it. Another
+ * entry in TypeScript (the bench's) runs as `node --import tsx`, never through the `tsx` CLI,
+ * which would put a process of its own in between.
  *
  * Each process: 127.0.0.1 and a free port, its own temp folder as QUORUM_DATA (its log is
  * `server.log` there), QUORUM_KITS=quizzes, the teacher passcode, plus the caller's environment
@@ -35,7 +36,7 @@ export interface ProcessHandle {
 }
 
 export interface ProcessOptions {
-	/** The entry to run instead of src/prod-server.ts (the bench's lifts the per-address limits). */
+	/** The entry to run instead of build/server.js (the bench's lifts the per-address limits). */
 	entry?: string;
 	/** Milliseconds to wait for /healthz. */
 	readyMs?: number;
@@ -77,13 +78,13 @@ async function startOne(
 	const dir = mkdtempSync(join(tmpdir(), `quorum-proc-${port}-`));
 	const url = `http://127.0.0.1:${port}`;
 	const logFile = join(dir, 'server.log');
-	const entry = options.entry ?? 'src/prod-server.ts';
+	const entry = options.entry ?? 'build/server.js';
 	let child: ChildProcess | null = null;
 
 	const launch = async () => {
 		child = startChild(
 			process.execPath,
-			['--import', 'tsx', ...(options.nodeArgs ?? []), entry],
+			[...(entry.endsWith('.ts') ? ['--import', 'tsx'] : []), ...(options.nodeArgs ?? []), entry],
 			logFile,
 			{
 				env: {

@@ -1,0 +1,2 @@
+/** See build-server.js. */
+export function buildServer(entry: string, outfile: string): Promise<void>;
