@@ -234,7 +234,10 @@ async function startServer(
 		args.push('--dir', dir);
 	}
 	if (kind === 'baseline') args.push('--sizes', JSON.stringify(sizes));
-	const nodeArgs = ['--expose-gc'];
+	// BENCH_NODE_ARGS: V8 or Node flags for both servers, e.g. '--trace-opt --trace-deopt' (how the
+	// recompiles each round were found) or '--perf-basic-prof-only-functions' for `perf record`.
+	const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+	const nodeArgs = ['--expose-gc', ...extra];
 	if (profileDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir);
 	// A room above the default cap (5,000) is admitted by raising it for this server only.
 	const env =
