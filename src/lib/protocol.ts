@@ -16,9 +16,13 @@ export type Ack<T = null> =
 			retryAfter?: number;
 	  };
 
-const code = v.pipe(v.string(), v.regex(/^[A-Z2-9]{6}$/));
+/** A session code; and the largest item or choice index (also checked by `server/fast-answer.ts`). */
+export const CODE_PATTERN = /^[A-Z2-9]{6}$/;
+export const MAX_INDEX = 1000;
+
+const code = v.pipe(v.string(), v.regex(CODE_PATTERN));
 const token = v.pipe(v.string(), v.minLength(20), v.maxLength(100));
-const index = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000));
+const index = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_INDEX));
 const indices = v.pipe(v.array(index), v.maxLength(8));
 const short = (max: number) => v.pipe(v.string(), v.maxLength(max));
 

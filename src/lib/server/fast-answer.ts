@@ -6,12 +6,9 @@
  * to the same answers (`tests/unit/fast-answer.test.ts`).
  */
 import * as v from 'valibot';
-import { AnswerSchema, type AnswerPayload } from '../protocol';
+import { AnswerSchema, CODE_PATTERN, MAX_INDEX, type AnswerPayload } from '../protocol';
 
 type Parsed = { success: true; output: AnswerPayload } | { success: false };
-
-const CODE = /^[A-Z2-9]{6}$/;
-const MAX_INDEX = 1000;
 
 function isIndex(n: unknown): n is number {
 	return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_INDEX;
@@ -38,7 +35,7 @@ export function parseAnswer(payload: unknown): Parsed {
 		const { code, item, response } = payload as Record<string, unknown>;
 		if (
 			typeof code === 'string' &&
-			CODE.test(code) &&
+			CODE_PATTERN.test(code) &&
 			isIndex(item) &&
 			typeof response === 'object' &&
 			response !== null &&

@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import { CODE_PATTERN } from '$lib/protocol';
 import { getContext } from '$lib/server/context';
 import type { RequestHandler } from './$types';
 
@@ -12,7 +13,7 @@ export const GET: RequestHandler = async ({ url }) => {
 		.toUpperCase()
 		.replace(/[^A-Z0-9]/g, '');
 	const name = (url.searchParams.get('name') ?? '').trim().slice(0, 24);
-	if (!/^[A-Z2-9]{6}$/.test(code) || !(await getContext().repo.codeExists(code))) {
+	if (!CODE_PATTERN.test(code) || !(await getContext().repo.codeExists(code))) {
 		const back = new URLSearchParams({ code, name, error: 'unknown' });
 		redirect(303, `/join?${back}`);
 	}
