@@ -3,9 +3,10 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The multi-process suites (`tests/scale/`): real server processes running the production build
- * (`npx vite build` first), nginx with the shipped config, redis-server and PostgreSQL. One file
- * at a time: they start processes and share the machine's two cores.
- *   npx vite build && npx vitest run --config vitest.scale.config.ts
+ * (`npm run build` first: the app and `build/server.js`), nginx with the shipped config,
+ * redis-server and PostgreSQL. One file at a time: they start processes and share the machine's
+ * two cores.
+ *   npm run build && npx vitest run --config vitest.scale.config.ts
  */
 export default defineConfig({
 	plugins: [sveltekit()],

@@ -13,8 +13,9 @@ function newest(dir) {
 	return t;
 }
 
-// The server bundle is written last by `npm run build`: older than the sources means rebuild.
-const built = existsSync('build/server.js') ? statSync('build/server.js').mtimeMs : 0;
+// Both halves of `npm run build` (the app, then the server bundle): the older one decides.
+const mtime = (f) => (existsSync(f) ? statSync(f).mtimeMs : 0);
+const built = Math.min(mtime('build/handler.js'), mtime('build/server.js'));
 if (!built || newest('src') > built || process.env.QUORUM_REBUILD) {
 	console.log('Building Quorum (first start or sources changed)…');
 	const r = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });

@@ -142,8 +142,9 @@ export async function startProcesses(
 	env: Record<string, string> = {},
 	options: ProcessOptions = {}
 ): Promise<ProcessHandle[]> {
-	if (!existsSync(resolve('build/handler.js')))
-		throw new Error('build/handler.js is missing: run `npx vite build` before the scale tests');
+	for (const file of ['build/handler.js', options.entry ?? 'build/server.js'])
+		if (!existsSync(resolve(file)))
+			throw new Error(`${file} is missing: run \`npm run build\` before the scale tests`);
 	const started = await Promise.allSettled(Array.from({ length: n }, () => startOne(env, options)));
 	const ok = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
 	const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');

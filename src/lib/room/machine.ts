@@ -263,9 +263,12 @@ export function roomState(
 	return { core, participants, answers, upvotes };
 }
 
+/** Every field of T, optional ones too: a literal of this type cannot leave one out. */
+type AllFields<T> = { [K in keyof Required<T>]: T[K] };
+
 /** The core with the same fields in the same order every time (see `roomState`). */
 export function shapedCore(c: Core): Core {
-	return {
+	const shaped: AllFields<Core> = {
 		code: c.code,
 		kitSlug: c.kitSlug,
 		kitTitle: c.kitTitle,
@@ -281,6 +284,7 @@ export function shapedCore(c: Core): Core {
 		pausedAt: c.pausedAt,
 		pollRevealed: c.pollRevealed
 	};
+	return shaped;
 }
 
 function withCore(state: RoomState, patch: Partial<Core>): RoomState {
@@ -512,9 +516,9 @@ function credited(p: Participant, a: Answer | undefined): Participant {
 }
 
 /** A changed participant, with the fields always in one order (see `roomState`). */
-function participantWith(p: Participant, patch: Partial<Participant>): Participant {
+export function participantWith(p: Participant, patch: Partial<Participant>): Participant {
 	const n = { ...p, ...patch };
-	return {
+	const shaped: AllFields<Participant> = {
 		id: n.id,
 		nickname: n.nickname,
 		joinedAt: n.joinedAt,
@@ -527,6 +531,7 @@ function participantWith(p: Participant, patch: Partial<Participant>): Participa
 		bestStreak: n.bestStreak,
 		progress: n.progress
 	};
+	return shaped;
 }
 
 /**

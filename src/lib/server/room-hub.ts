@@ -13,7 +13,7 @@
  * sockets.
  */
 import type { Server } from 'socket.io';
-import { activeCount, isHomework, step } from '../room/machine';
+import { activeCount, isHomework, participantWith, roomState, step } from '../room/machine';
 import type { AnswerCommand, Command, Effect, RoomError, RoomState } from '../room/types';
 import {
 	hostView,
@@ -262,8 +262,9 @@ export class RoomHub {
 		// reconnected after the grace period is marked away.
 		const participants = { ...room.state.participants };
 		for (const [id, p] of Object.entries(participants))
-			if (!p.removed) participants[id] = { ...p, connected: true };
-		room.state = { ...room.state, participants };
+			if (!p.removed) participants[id] = participantWith(p, { connected: true });
+		const { core, answers, upvotes } = room.state;
+		room.state = roomState(core, participants, answers, upvotes);
 		room.grace = setTimeout(() => this.sweepAway(code, room), RESTORE_GRACE_MS);
 		this.live.set(code, room);
 		// Taken over from a process that died: it may have stored a change it never got to send.
