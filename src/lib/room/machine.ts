@@ -515,21 +515,24 @@ function credited(p: Participant, a: Answer | undefined): Participant {
 	});
 }
 
-/** A changed participant, with the fields always in one order (see `roomState`). */
+/**
+ * A changed participant, with the fields always in one order (see `roomState`). No field of a
+ * participant is ever null or undefined, so `??` picks the patch's value where it has one; no
+ * spread copy either (this runs for every student at each reveal).
+ */
 export function participantWith(p: Participant, patch: Partial<Participant>): Participant {
-	const n = { ...p, ...patch };
 	const shaped: AllFields<Participant> = {
-		id: n.id,
-		nickname: n.nickname,
-		joinedAt: n.joinedAt,
-		extraTime: n.extraTime,
-		removed: n.removed,
-		connected: n.connected,
-		score: n.score,
-		correct: n.correct,
-		streak: n.streak,
-		bestStreak: n.bestStreak,
-		progress: n.progress
+		id: patch.id ?? p.id,
+		nickname: patch.nickname ?? p.nickname,
+		joinedAt: patch.joinedAt ?? p.joinedAt,
+		extraTime: patch.extraTime ?? p.extraTime,
+		removed: patch.removed ?? p.removed,
+		connected: patch.connected ?? p.connected,
+		score: patch.score ?? p.score,
+		correct: patch.correct ?? p.correct,
+		streak: patch.streak ?? p.streak,
+		bestStreak: patch.bestStreak ?? p.bestStreak,
+		progress: patch.progress ?? p.progress
 	};
 	return shaped;
 }
