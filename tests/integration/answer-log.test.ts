@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/lib/server/db';
+import { AnswerLog } from '../../src/lib/server/answer-log';
 import type { Answer } from '../../src/lib/room/types';
 import { call, client, closeClients, expectOk, nextEvent, startServer } from './harness';
 
@@ -113,6 +114,30 @@ describe('the answer log', () => {
 		} finally {
 			if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 		}
+	});
+
+	it('appends one JSON line per answer, multi-byte text included, and reads them back', () => {
+		const file = `${tempDb()}-answers`;
+		const text = 'Prévu: 漢字 and 😀, "quoted"\\';
+		const answers = [
+			answer('p1', { response: { type: 'open', text }, credit: null, points: 0 }),
+			answer('p2')
+		];
+		const first = AnswerLog.open(file);
+		first.log.append([{ code: 'ABCDEF', answer: answers[0]! }]);
+		first.log.append([{ code: 'ABCDEF', answer: answers[1]! }]);
+		const bytes = readFileSync(file);
+		// The same bytes as JSON.stringify of each line's object (what a replay parses).
+		expect(bytes.toString('utf8')).toBe(
+			answers.map((a) => JSON.stringify({ c: 'ABCDEF', a }) + '\n').join('')
+		);
+		// The size it keeps (to cut back a failed append) counts bytes, not characters.
+		expect((first.log as unknown as { size: number }).size).toBe(bytes.length);
+		first.log.close();
+		const again = AnswerLog.open(file);
+		expect(again.left).toEqual(answers.map((a) => ({ code: 'ABCDEF', answer: a })));
+		expect(again.unreadable).toBe(0);
+		again.log.close();
 	});
 
 	it('skips a line cut short by a crash, and writes the whole ones', () => {

@@ -78,11 +78,17 @@ export class AnswerLog {
 	append(entries: LoggedAnswer[]): void {
 		if (this.broken) throw new Error(`${this.file}: not appending after a failed write`);
 		let text = '';
-		for (const e of entries) text += JSON.stringify({ c: e.code, a: e.answer }) + '\n';
-		const bytes = Buffer.from(text);
+		for (const e of entries)
+			text += `{"c":${JSON.stringify(e.code)},"a":${JSON.stringify(e.answer)}}\n`;
+		const length = Buffer.byteLength(text);
 		try {
-			let done = 0;
-			while (done < bytes.length) done += writeSync(this.fd, bytes, done);
+			// A string is written without a Buffer made for it; a short write (rare on a file) goes
+			// on from where it stopped.
+			const done = writeSync(this.fd, text);
+			if (done < length) {
+				const bytes = Buffer.from(text);
+				for (let at = done; at < length;) at += writeSync(this.fd, bytes, at);
+			}
 		} catch (e) {
 			try {
 				ftruncateSync(this.fd, this.size);
@@ -92,7 +98,7 @@ export class AnswerLog {
 			}
 			throw e;
 		}
-		this.size += bytes.length;
+		this.size += length;
 	}
 
 	/** Empties the file, once everything in it is in the database. */

@@ -323,11 +323,19 @@ export function openDatabase(
 			sessions: q.deleteSession.run(code).changes
 		}));
 
+	/** A participant's row parameters (no spread copy: a reveal saves every student). */
 	const participantParams = (code: string, p: Participant) => ({
-		...p,
+		id: p.id,
 		code,
+		nickname: p.nickname,
+		joinedAt: p.joinedAt,
 		extraTime: String(p.extraTime),
-		removed: p.removed ? 1 : 0
+		removed: p.removed ? 1 : 0,
+		score: p.score,
+		correct: p.correct,
+		streak: p.streak,
+		bestStreak: p.bestStreak,
+		progress: p.progress
 	});
 
 	const insertParticipant = (

@@ -14,7 +14,7 @@
  */
 import type { Server } from 'socket.io';
 import { activeCount, isHomework, participantWith, roomState, step } from '../room/machine';
-import type { AnswerCommand, Command, Effect, RoomError, RoomState } from '../room/types';
+import type { Answer, AnswerCommand, Command, Effect, RoomError, RoomState } from '../room/types';
 import {
 	hostView,
 	myView,
@@ -136,6 +136,13 @@ export interface Spread {
 	slice: number;
 }
 const SPREAD: Spread = { above: 200, slice: 64 };
+
+/** The answers among a step's writes. */
+function answersIn(writes: Write[]): Answer[] {
+	const out: Answer[] = [];
+	for (const w of writes) if (w.type === 'answer') out.push(w.answer);
+	return out;
+}
 
 /** Work for a room whose store answers later (PostgreSQL): see `LiveRoom.tasks` and `pump`. */
 type Task =
@@ -411,13 +418,7 @@ export class RoomHub {
 	private store(code: string, room: LiveRoom, writes: Write[], answersOnly = false): void {
 		if (!writes.length) return;
 		try {
-			if (answersOnly)
-				now(
-					this.repo.logAnswers(
-						code,
-						writes.flatMap((w) => (w.type === 'answer' ? [w.answer] : []))
-					)
-				);
+			if (answersOnly) now(this.repo.logAnswers(code, answersIn(writes)));
 			else now(this.repo.commit(code, writes));
 		} catch (e) {
 			this.fail(code, room, e);
@@ -766,15 +767,19 @@ export class RoomHub {
 	private emitMe(code: string, state: RoomState, id: string, ranks?: Map<string, number>) {
 		// A student with no open tab (just went away) has no one to tell: skip the ranking too.
 		// (Scaled mode: their tabs may be in another process; the adapter takes it there.)
-		const p = this.distributed ? ownEntry(state.participants, id) : undefined;
-		if (
-			this.distributed
-				? !p?.connected
-				: !this.io.sockets.adapter.rooms.get(rooms.participant(code, id))?.size
-		)
+		if (this.distributed) {
+			if (!ownEntry(state.participants, id)?.connected) return;
+			const me = myView(state, id, ranks);
+			if (me) this.io.to(rooms.participant(code, id)).emit('me:updated', me);
 			return;
+		}
+		// Straight to the student's own sockets (nearly always one): a room broadcast would build
+		// two sets, a pre-encoded frame and a lookup per socket for a single recipient.
+		const tabs = this.io.sockets.adapter.rooms.get(rooms.participant(code, id));
+		if (!tabs?.size) return;
 		const me = myView(state, id, ranks);
-		if (me) this.io.to(rooms.participant(code, id)).emit('me:updated', me);
+		if (!me) return;
+		for (const sid of tabs) this.io.sockets.sockets.get(sid)?.emit('me:updated', me);
 	}
 
 	/** Tells a removed student's tabs, after anything already on its way, and lets them go. */
