@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { startServer } from './lib/server/app';
 import { teacherGate, teacherLink } from './lib/server/teacher';
 import { SECURITY_HEADERS } from './lib/server/headers';
+import { compress } from './lib/server/compress';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
@@ -23,7 +24,8 @@ const server = createServer((req, res) => {
 	req.headers['x-forwarded-proto'] ??= 'http';
 	// Static files bypass SvelteKit's `handle`: they get the same headers here.
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-	handler(req, res);
+	// Rendered pages and JSON compressed (static files are, at build); see compress.ts.
+	compress(req, res, () => handler(req, res));
 });
 const app = await startServer(server);
 
