@@ -120,7 +120,7 @@ describe('the answer log', () => {
 		const file = `${tempDb()}-answers`;
 		const text = 'Prévu: 漢字 and 😀, "quoted"\\';
 		const answers = [
-			answer('p1', { response: { type: 'open', text }, credit: null, points: 0 }),
+			answer('p1', { response: { type: 'open', text, side: 'for' }, credit: null, points: 0 }),
 			answer('p2')
 		];
 		const first = AnswerLog.open(file);
