@@ -270,6 +270,45 @@ describe('live room over real sockets', () => {
 		).toMatchObject({ ok: false, error: 'bad_token' });
 	});
 
+	it('a student’s own result reaches each of their open tabs once, and no one else’s', async () => {
+		const ids = kit.questions.slice(0, 1).map((q) => `q:${q.id}`);
+		const { code, hostToken } = newSession(server, { timeLimit: null }, ids);
+		const host = client(server.url);
+		expectOk(await call(host, 'host:attach', { code, hostToken }));
+		const [s, t] = await joinStudents(code, 2);
+		// A second tab of the first student: the same participant, its own socket.
+		const tab = client(server.url);
+		expect(expectOk(await call(tab, 'room:join', { code, token: s!.token })).participantId).toBe(
+			s!.id
+		);
+		const logs = [s!.socket, tab, t!.socket].map((c) => record(c));
+		expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));
+		const view = { item: { id: kit.questions[0]!.id } };
+		for (const c of [s!.socket, t!.socket])
+			expectOk(
+				await call(c, 'answer:submit', { code, item: 0, response: rightAnswer(view as never) })
+			);
+		const results = [s!.socket, tab, t!.socket].map((c) =>
+			nextEvent(c, 'me:updated', (m) => m.item === 0 && m.result !== null)
+		);
+		expectOk(await call(host, 'host:command', { code, command: { type: 'reveal' } }));
+		const [first, second, other] = await Promise.all(results);
+		expect(first!.id).toBe(s!.id);
+		expect(second).toEqual(first);
+		expect(other!.id).toBe(t!.id);
+		expect(first!.result?.correct).toBe(true);
+		// Once per tab, and only their own.
+		await sleep(100);
+		const mine = (log: { event: string; payload: unknown }[]) =>
+			log.filter((e) => e.event === 'me:updated' && (e.payload as { result: unknown }).result);
+		expect(logs.map((l) => mine(l).length)).toEqual([1, 1, 1]);
+		expect(logs.map((l) => mine(l).map((e) => (e.payload as { id: string }).id))).toEqual([
+			[s!.id],
+			[s!.id],
+			[t!.id]
+		]);
+	});
+
 	it('survives a server restart mid-question with every acknowledged answer', async () => {
 		const ids = kit.questions.slice(0, 2).map((q) => `q:${q.id}`);
 		const { code, hostToken } = newSession(server, { timeLimit: null }, ids);
