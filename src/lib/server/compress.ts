@@ -5,8 +5,13 @@
  * the student's room page is 10.4 KB of HTML with its styles inlined, 3.3 KB once compressed.
  *
  * `compression` (expressjs) negotiates gzip or Brotli from Accept-Encoding, adds `Vary`, and
- * skips what is small or encoded already. Only HTML and JSON go through it: SvelteKit streams
- * its data with other types, and a compressor would hold a stream's chunks back.
+ * leaves alone what is encoded already and JSON under 1 KB (a page has no Content-Length, so it
+ * is always compressed). Only HTML and JSON go through it (not CSV or spreadsheet downloads,
+ * nor SvelteKit's `text/sveltekit-data`).
+ *
+ * Never stream a page through it: nothing calls `res.flush()`, so a page whose `load` returns a
+ * promise to stream would reach the phone only once the promise settled. No route streams; one
+ * that does must be let through uncompressed here (or flushed).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import compression from 'compression';

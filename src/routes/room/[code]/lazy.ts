@@ -1,17 +1,12 @@
 /**
  * Parts of the student page that a phone needs only after it has joined: loaded on first use, or
  * fetched once the student is in (`prefetch`), never in the bytes a slow phone waits for before
- * the socket connects. Each loads once (a failed load is tried again by the next caller); every
- * caller shares the promise.
+ * the socket connects. Each loads once; every caller shares the promise. (A failed fetch stays
+ * failed: browsers keep a module that failed to load, so the page offers a reload instead.)
  */
 const once = <T>(load: () => Promise<T>) => {
 	let p: Promise<T> | null = null;
-	return () =>
-		(p ??= load().catch((e: unknown) => {
-			// A failed fetch (the Wi-Fi dropped) is tried again by the next caller.
-			p = null;
-			throw e;
-		}));
+	return () => (p ??= load());
 };
 
 export const loadLiveItem = once(() => import('./LiveItem.svelte'));
@@ -24,10 +19,14 @@ export const loadResumeForm = once(() => import('./ResumeForm.svelte'));
 
 /** Once the student is in: what the next minutes will need, fetched while they wait. */
 export function prefetch(homework: boolean) {
-	void loadLiveItem();
-	void loadReveal();
-	void loadPollResults();
-	void loadPollForm();
-	void loadResumeCode();
-	if (homework) void loadHomework();
+	const loads: Promise<unknown>[] = [
+		loadLiveItem(),
+		loadReveal(),
+		loadPollResults(),
+		loadPollForm(),
+		loadResumeCode()
+	];
+	if (homework) loads.push(loadHomework());
+	// A failure shows where the part is used; here it only must not go unhandled.
+	for (const l of loads) l.catch(() => undefined);
 }
