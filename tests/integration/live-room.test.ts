@@ -39,6 +39,15 @@ async function joinStudents(code: string, n: number) {
 	return students;
 }
 
+/** An untimed session of the kit's first `items` questions, the teacher attached, `n` students in. */
+async function hostedRoom(items: number, n: number) {
+	const ids = kit.questions.slice(0, items).map((q) => `q:${q.id}`);
+	const { code, hostToken } = newSession(server, { timeLimit: null }, ids);
+	const host = client(server.url);
+	expectOk(await call(host, 'host:attach', { code, hostToken }));
+	return { code, host, students: await joinStudents(code, n) };
+}
+
 /** A correct response for a question item, in displayed terms, worked out from the kit. */
 function rightAnswer(view: { item: { id: string; items?: string[] } | null }) {
 	const q = kit.questions.find((x) => x.id === view.item?.id)!;
@@ -234,11 +243,8 @@ describe('live room over real sockets', () => {
 	});
 
 	it('a student who refreshes mid-question comes back with the same points and sees the open question', async () => {
-		const ids = kit.questions.slice(0, 2).map((q) => `q:${q.id}`);
-		const { code, hostToken } = newSession(server, { timeLimit: null }, ids);
-		const host = client(server.url);
-		expectOk(await call(host, 'host:attach', { code, hostToken }));
-		const [s, t] = await joinStudents(code, 2);
+		const { code, host, students } = await hostedRoom(2, 2);
+		const [s, t] = students;
 		expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));
 		const view = { item: { id: kit.questions[0]!.id } };
 		expectOk(
@@ -271,11 +277,8 @@ describe('live room over real sockets', () => {
 	});
 
 	it('a student’s own result reaches each of their open tabs once, and no one else’s', async () => {
-		const ids = kit.questions.slice(0, 1).map((q) => `q:${q.id}`);
-		const { code, hostToken } = newSession(server, { timeLimit: null }, ids);
-		const host = client(server.url);
-		expectOk(await call(host, 'host:attach', { code, hostToken }));
-		const [s, t] = await joinStudents(code, 2);
+		const { code, host, students } = await hostedRoom(1, 2);
+		const [s, t] = students;
 		// A second tab of the first student: the same participant, its own socket.
 		const tab = client(server.url);
 		expect(expectOk(await call(tab, 'room:join', { code, token: s!.token })).participantId).toBe(
