@@ -16,15 +16,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import compression from 'compression';
 
+/** The Content-Types compressed here. */
 const COMPRESSED_TYPES = /^(text\/html|application\/json)\s*(;|$)/i;
-
-/** Whether a response of this Content-Type is compressed here. */
-export function compressible(contentType: unknown): boolean {
-	return typeof contentType === 'string' && COMPRESSED_TYPES.test(contentType);
-}
 
 /** Wraps `res` so that what is written to it is compressed when the client accepts it. */
 export const compress = compression({
-	filter: (_req: IncomingMessage, res: ServerResponse) =>
-		compressible(res.getHeader('content-type'))
+	filter: (_req: IncomingMessage, res: ServerResponse) => {
+		const type = res.getHeader('content-type');
+		return typeof type === 'string' && COMPRESSED_TYPES.test(type);
+	}
 });
