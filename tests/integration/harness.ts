@@ -25,14 +25,43 @@ export interface TestServer {
 	stop(): Promise<void>;
 }
 
+/**
+ * Listens on 127.0.0.1:`port`. A restart asks for the port the stopped server had, so its clients
+ * reconnect to the same URL; in the moment between, another test file's client (or a reconnecting
+ * socket connecting to itself) can hold that number as its own end. That passes: try again for up
+ * to 5 s, then fail with the error rather than hang.
+ */
+async function listen(http: Server, port: number): Promise<void> {
+	const deadline = Date.now() + 5000;
+	for (;;) {
+		const error = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+			const failed = (e: NodeJS.ErrnoException) => resolve(e);
+			http.once('error', failed);
+			http.listen(port, '127.0.0.1', () => {
+				http.off('error', failed);
+				resolve(null);
+			});
+		});
+		if (!error) return;
+		if (port === 0 || error.code !== 'EADDRINUSE' || Date.now() > deadline) throw error;
+		console.warn(`port ${port} is held for now (${error.code}); trying again`);
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
+
 export async function startServer(
 	dbFile = join(mkdtempSync(join(tmpdir(), 'quorum-it-')), 'test.db'),
 	port = 0,
-	options: { spread?: { above: number; slice: number }; limits?: LimitConfig } = {}
+	options: {
+		spread?: { above: number; slice: number };
+		limits?: LimitConfig;
+		/** The rooms' clock (default `Date.now`). */
+		clock?: () => number;
+	} = {}
 ): Promise<TestServer> {
 	const http = createServer((_req, res) => res.writeHead(404).end());
 	const app = startApp(http, { dbFile, kitsDir: 'quizzes', ...options });
-	await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
+	await listen(http, port);
 	const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 	return {
 		app,
