@@ -108,7 +108,10 @@ describe('homework sessions', () => {
 		expect(await buildReview(server.app.ctx, 'no-such-token-xxxxxxxxxxxxxxx')).toBeNull();
 	});
 
-	/** Homework with a deadline `ms` away, Ada joined, started by the teacher. */
+	/**
+	 * Homework with a deadline `ms` away, Ada joined, started by the teacher; `ended` is listened
+	 * for before the start (a deadline passed during a slow setup ends it at once).
+	 */
 	async function startedHomework(ms: number) {
 		const { code, hostToken } = newSession(
 			server,
@@ -119,13 +122,14 @@ describe('homework sessions', () => {
 		expectOk(await call(host, 'host:attach', { code, hostToken }));
 		const a = client(server.url);
 		expectOk(await call(a, 'room:join', { code, nickname: 'Ada' }));
+		const ended = nextEvent(host, 'host:updated', (v) => v.phase === 'ended', ms + 10_000);
 		expectOk(await call(host, 'host:command', { code, command: { type: 'start' } }));
-		return { code, host, a };
+		return { code, host, a, ended };
 	}
 
 	it('ends by itself at the deadline and refuses later answers', async () => {
-		const { code, host, a } = await startedHomework(600);
-		await nextEvent(host, 'host:updated', (v) => v.phase === 'ended', 3000);
+		const { code, a, ended } = await startedHomework(600);
+		await ended;
 		expect(await call(a, 'answer:submit', { code, item: 0, response: right(0) })).toMatchObject({
 			ok: false,
 			error: 'room_ended'
@@ -133,10 +137,11 @@ describe('homework sessions', () => {
 	});
 
 	it('ends at the deadline after students have answered too', async () => {
-		// An answer must not disarm the deadline: the homework ends on time by itself.
-		const { code, host, a } = await startedHomework(800);
+		// An answer must not disarm the deadline: the homework ends on time by itself. The deadline
+		// leaves a slow machine seconds to set up and answer first.
+		const { code, a, ended } = await startedHomework(2500);
 		expectOk(await call(a, 'answer:submit', { code, item: 0, response: right(0) }));
-		await nextEvent(host, 'host:updated', (v) => v.phase === 'ended', 3000);
+		await ended;
 	});
 });
 
