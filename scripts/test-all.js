@@ -10,6 +10,8 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let ok = true;
+/** The failed tests by name, repeated beside the last line (a CI log may keep only its tail). */
+const failures = [];
 
 function run(cmd, args, env = {}) {
 	console.log(`\n$ ${cmd} ${args.join(' ')}`);
@@ -33,6 +35,16 @@ function vitest(report, extra = []) {
 		passed += r.numPassedTests;
 		failed += r.numFailedTests;
 		skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+		for (const file of r.testResults) {
+			const name = file.name.replace(`${process.cwd()}/`, '');
+			for (const t of file.assertionResults)
+				if (t.status === 'failed') failures.push(`${name} › ${t.fullName}`);
+			// A file that failed outside any test (an import, a hook) counts as one failure.
+			if (file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed')) {
+				failures.push(`${name}: ${(file.message || 'failed').split('\n')[0]}`);
+				failed += 1;
+			}
+		}
 		rmSync(report);
 	} else failed += 1;
 }
@@ -64,6 +76,14 @@ if (!existsSync(chromium)) {
 		passed += r.stats.expected + (r.stats.flaky ?? 0);
 		failed += r.stats.unexpected;
 		skipped += r.stats.skipped;
+		const walk = (suite, titles) => {
+			for (const spec of suite.specs ?? [])
+				for (const t of spec.tests)
+					if (t.status === 'unexpected')
+						failures.push(`${spec.file}:${spec.line} › ${[...titles, spec.title].join(' › ')}`);
+			for (const child of suite.suites ?? []) walk(child, [...titles, child.title]);
+		};
+		for (const suite of r.suites ?? []) walk(suite, []);
 		rmSync('.test-e2e.json');
 	} else failed += 1;
 }
@@ -78,5 +98,6 @@ if (missing.length) {
 }
 
 if (!ok && failed === 0) failed = 1;
+if (failures.length) console.log(`\nFailed:\n${failures.map((f) => `  ✗ ${f}`).join('\n')}`);
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || !ok ? 1 : 0);
