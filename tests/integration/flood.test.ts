@@ -36,9 +36,10 @@ const FLOOD_MS = 10_000;
 const ROUND_MS = 400;
 /**
  * Below this a p99 says nothing about the room: on a machine shared by many processes the test's
- * own thread is descheduled for 100-200 ms now and then, flood or not. A starved room is seconds.
+ * own thread is descheduled for 100-200 ms now and then, flood or not, and a busy stretch can
+ * cover the flood's 10 s and not the calm. A starved room is seconds.
  */
-const FLOOR_MS = 150;
+const FLOOR_MS = 400;
 /**
  * The calm is measured before and after the flood, as long in all as the flood, so both see the
  * machine's load alike.
