@@ -13,8 +13,10 @@ cpSync('quizzes', kitsDir, { recursive: true });
 
 export default defineConfig({
 	testDir: 'tests/e2e',
-	timeout: 60_000,
-	expect: { timeout: 10_000 },
+	// Whole-flow tests run axe up to ten times; on a loaded 2-core machine one run can take
+	// seconds, and 60 s was seen to be too short. Each step still waits on visible state.
+	timeout: 150_000,
+	expect: { timeout: 15_000 },
 	fullyParallel: false,
 	workers: 1,
 	retries: 0,

@@ -170,7 +170,9 @@ test('everything a student types is shown as text on every page', async ({ brows
 	await expect(screen.getByText(HOSTILE_TEXT)).toBeVisible();
 	await expect(screen.getByText(HOSTILE_NAMES[0]!)).toBeVisible();
 	await expect(students[1]!.getByText(HOSTILE_TEXT)).toBeVisible();
-	await expect(screen.getByText('49')).toHaveCount(0);
+	// The template was shown as written, never evaluated (`\b`: the room code may hold "49").
+	await expect(screen.getByText(HOSTILE_TEXT)).toContainText('{{7*7}}');
+	await expect(screen.getByText(/\b49\b/)).toHaveCount(0);
 
 	for (const page of [teacher, screen, rita, ...students]) await nothingInjected(page);
 	expect(dialogs).toEqual([]);

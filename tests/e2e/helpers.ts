@@ -66,7 +66,8 @@ export async function createSession(
 	keep: (label: string) => boolean,
 	before?: () => Promise<unknown>
 ): Promise<string> {
-	await teacher.goto('/host?kit=hitting-rock-bottom');
+	// Network quiet: the page's scripts have run, so hydration cannot undo the ticks below.
+	await teacher.goto('/host?kit=hitting-rock-bottom', { waitUntil: 'networkidle' });
 	const items = teacher.locator('ol.items li');
 	const count = await items.count();
 	for (let i = 0; i < count; i++) {

@@ -21,7 +21,10 @@ test('a question whose part cannot be fetched says so, and a reload brings it ba
 	browser
 }) => {
 	const teacher = await teacherPage(browser);
-	const code = await createSession(teacher, firstSingles(1));
+	// Untimed: an axe run and a reload on a busy machine must not outlast the question.
+	const code = await createSession(teacher, firstSingles(1), () =>
+		teacher.getByLabel('Time per question').selectOption('none')
+	);
 	const page = await (
 		await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true })
 	).newPage();

@@ -112,9 +112,14 @@ test('the projector fits 1920×1080 and 1280×720 in every phase of every item t
 			await teacher.getByRole('button', { name: /^Approve/ }).click();
 			await expect(screen.getByText(/Moscow chose the moment well/)).toBeVisible();
 		}
+		// Ada's answer may close the item by itself (everyone answered), even while the teacher's
+		// page still offers "Close now": a click that finds the button gone is no failure, the
+		// Reveal button below is what counts.
 		const close = teacher.getByRole('button', { name: 'Close now' });
-		if (await close.isVisible()) await close.click();
-		await expect(teacher.getByRole('button', { name: 'Reveal' })).toBeVisible();
+		const reveal = teacher.getByRole('button', { name: 'Reveal' });
+		await expect(reveal.or(close).first()).toBeVisible();
+		if (!(await reveal.isVisible())) await close.click({ timeout: 5_000 }).catch(() => {});
+		await expect(reveal).toBeVisible();
 		await expect(screen.getByText('Answers closed', { exact: true }).first()).toBeAttached();
 		await fitsTheWall(screen, `closed: ${type}`);
 		await teacher.getByRole('button', { name: 'Reveal' }).click();

@@ -100,7 +100,9 @@ test('a linked paragraph is highlighted', async ({ page }) => {
 	await page.goto(`${URL}#p-7`);
 	const bg = (id: string) =>
 		page.locator(id).evaluate((el) => getComputedStyle(el).backgroundColor);
-	expect(await bg('#p-7')).not.toBe(await bg('#p-6'));
+	// Polled: the highlight fades in (a 0.4 s transition).
+	const plain = await bg('#p-6');
+	await expect.poll(() => bg('#p-7')).not.toBe(plain);
 });
 
 test('the page carries no answer key or teacher notes', async ({ request }) => {
